@@ -1,0 +1,117 @@
+#include "segment.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "common.hpp"
+#include "gmmlab/errors.hpp"
+#include "gmmlab/mixture_json.hpp"
+#include "gmmlab/progress.hpp"
+#include "gmmlab/render.hpp"
+#include "implementations.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gmmlab::cli {
+
+namespace {
+
+struct SegmentOptions {
+  RunOptions run;
+  std::string output, soft, json;
+  bool quiet = false;
+};
+
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string default_output(const fs::path& image, arma::uword k) {
+  return fmt::format("{}-k{}.png", image.stem().string(), k);
+}
+
+int run_segment(const SegmentOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::unique_ptr<Steps> steps = make_implementation(o.run.impl);
+  const ProblemSpec spec = problem_spec(o.run);
+
+  // Check every output before the work, so a bad path costs nothing.
+  std::vector<fs::path> inputs{spec.image};
+  if (spec.init) inputs.push_back(*spec.init);
+  const fs::path output = o.output.empty() ? fs::path(default_output(spec.image, spec.k)) : fs::path(o.output);
+  refuse_overwrite(output, inputs, "-o");
+  if (!o.soft.empty()) refuse_overwrite(o.soft, inputs, "--soft");
+  if (!o.json.empty()) refuse_overwrite(o.json, inputs, "--json");
+
+  Problem p = prepare_problem(o.run, *steps);
+  ProgressBar progress(stderr);
+  auto t = std::chrono::steady_clock::now();
+  const EmOutcome outcome = run_em(*steps, p.x, p.initial, o.run.em, o.quiet ? nullptr : &progress);
+  const double seconds_em = since(t);
+  for (const ComponentEvent& e : outcome.events)
+    if (e.kind == ComponentEvent::Kind::emptied) fmt::print(stderr, "note: {}\n", e.describe());
+  if (!outcome.usable()) throw Error(outcome.message);
+
+  t = std::chrono::steady_clock::now();
+  const Posterior final_posterior = steps->e_step(p.x, outcome.mixture);
+  if (!final_posterior.gamma.is_finite())
+    throw Error(fmt::format("the {} E-step gave NaN responsibilities for the final mixture; no picture written",
+                            steps->name()));
+  write_picture(render_hard(final_posterior.gamma, p.image.height, p.image.width), output);
+  if (!o.soft.empty()) write_picture(render_soft(final_posterior.gamma, p.image.height, p.image.width), o.soft);
+  const double seconds_output = since(t);
+
+  const double total = since(started);
+  if (!o.json.empty()) {
+    nlohmann::json summary = {
+        {"image",
+         {{"path", spec.image.string()},
+          {"height", p.image.height},
+          {"width", p.image.width},
+          {"channels", p.image.channels}}},
+        {"k", p.initial.components()},
+        {"implementation", steps->name()},
+        {"iterations", outcome.iterations},
+        {"converged", outcome.converged()},
+        {"stop_reason", to_string(outcome.reason)},
+        {"seconds", total},
+        {"seconds_by_phase",
+         {{"load", p.seconds_load},
+          {"zscore", p.seconds_zscore},
+          {"init", p.seconds_init},
+          {"em", seconds_em},
+          {"output", seconds_output}}},
+        {"log_likelihood", outcome.log_likelihood},
+        {"initial", to_json(p.initial)},
+        {"final", to_json(outcome.mixture)},
+    };
+    write_text_file(summary.dump(2) + "\n", o.json);
+  }
+
+  const auto share = [&](double s) { return fmt::format("{:.2f} s ({:.0f}%)", s, 100 * s / total); };
+  fmt::print("{} EM {} after {} iterations; log-likelihood {:.6e}\n", steps->name(),
+             outcome.converged() ? "converged" : "reached the iteration cap", outcome.iterations,
+             outcome.log_likelihood.empty() ? 0.0 : outcome.log_likelihood.back());
+  fmt::print("time: load {}, z-score {}, k-means {}, EM {}, pictures {}; total {:.2f} s\n", share(p.seconds_load),
+             share(p.seconds_zscore), share(p.seconds_init), share(seconds_em), share(seconds_output), total);
+  fmt::print("segmentation written to {}\n", output.string());
+  if (!o.soft.empty()) fmt::print("soft segmentation written to {}\n", o.soft);
+  if (!o.json.empty()) fmt::print("summary written to {}\n", o.json);
+  return 0;
+}
+
+}  // namespace
+
+void add_segment_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<SegmentOptions>();
+  CLI::App* command = app.add_subcommand("segment", "Segment a photo with a Gaussian mixture fitted by EM");
+  add_run_options(*command, options->run);
+  command->add_option("-o,--output", options->output, "Segmentation PNG (default IMAGE-STEM-kK.png here)");
+  command->add_option("--soft", options->soft, "Also write a soft segmentation (colours blended by responsibility)");
+  command->add_option("--json", options->json, "Also write a JSON summary of the run");
+  command->add_flag("-q,--quiet", options->quiet, "No progress bar");
+  command->callback([options, &exit_code] { exit_code = run_segment(*options); });
+}
+
+}  // namespace gmmlab::cli

@@ -1,0 +1,35 @@
+#pragma once
+// The lab's initialisation: k-means clusters, then each cluster's mean, unbiased covariance
+// (as numpy's np.cov) and share of the pixels become the initial mixture.
+#include <cstdint>
+
+#include "gmmlab/mixture.hpp"
+
+namespace gmmlab {
+
+struct KMeansOptions {
+  std::uint64_t seed = 0;
+  int max_iterations = 100;        // Lloyd iterations over all pixels
+  arma::uword seeding_sample = 20000;  // k-means++ picks centres from this many pixels
+};
+
+struct KMeansResult {
+  arma::mat centres;    // K x d
+  arma::uvec labels;    // N, cluster of each pixel
+  int iterations = 0;   // Lloyd iterations run
+};
+
+// Deterministic: the same data, K and seed give the same result on every run and thread
+// count. When there are fewer distinct colours than K, some clusters stay empty.
+KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& options);
+
+// A cluster with fewer than two pixels has no sample covariance (np.cov would give NaN):
+// it gets the covariance of all the data instead, and an empty cluster keeps its centre
+// with prior 0. The result always passes validate_mixture.
+Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters);
+
+inline Mixture kmeans_init(const arma::mat& x, arma::uword k, const KMeansOptions& options) {
+  return mixture_from_clusters(x, kmeans(x, k, options));
+}
+
+}  // namespace gmmlab

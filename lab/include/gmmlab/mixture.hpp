@@ -1,0 +1,29 @@
+#pragma once
+// The whole state of EM: a mixture of K Gaussians in d dimensions. A trace stores only
+// mixtures and log-likelihoods; anything else (responsibilities, labels, pictures) is
+// recomputed from them.
+#include <armadillo>
+#include <string>
+
+namespace gmmlab {
+
+struct Mixture {
+  arma::mat means;   // K x d, one row per component
+  arma::cube covs;   // d x d x K
+  arma::vec priors;  // K, the mixing coefficients pi_k
+
+  arma::uword components() const { return priors.n_elem; }
+  arma::uword dims() const { return means.n_cols; }
+};
+
+struct Posterior {
+  arma::mat gamma;        // N x K responsibilities, each row sums to 1
+  double log_likelihood;  // sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k)
+};
+
+// Throws gmmlab::Error naming `source` and the first problem found: wrong shapes, a value
+// that is not finite, priors that are negative or do not sum to 1 (within 1e-6), a
+// covariance that is not symmetric or not positive definite.
+void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source);
+
+}  // namespace gmmlab

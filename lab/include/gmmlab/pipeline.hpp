@@ -1,0 +1,34 @@
+#pragma once
+// What every tool does before EM: load the photo, Z-score it with the chosen
+// implementation, and make the initial mixture (k-means, or a mixture file).
+#include <filesystem>
+#include <optional>
+
+#include "gmmlab/image.hpp"
+#include "gmmlab/kmeans.hpp"
+#include "gmmlab/steps.hpp"
+
+namespace gmmlab {
+
+struct ProblemSpec {
+  std::filesystem::path image;
+  arma::uword k = 3;
+  std::uint64_t seed = 0;
+  std::optional<std::filesystem::path> init;  // a mixture JSON file instead of k-means
+};
+
+struct Problem {
+  Image image;
+  arma::mat x;        // Z-scored pixels, N x d
+  Mixture initial;
+  double seconds_load = 0, seconds_zscore = 0, seconds_init = 0;
+};
+
+// The bundled sample photo (lab/data/chelsea.png, found beside the executable's install
+// or in the source tree).
+std::filesystem::path sample_image();
+
+// Throws gmmlab::Error (bad input) or NotImplemented (student Z-score).
+Problem prepare(const ProblemSpec& spec, const Steps& steps);
+
+}  // namespace gmmlab

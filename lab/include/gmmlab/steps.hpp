@@ -1,0 +1,47 @@
+#pragma once
+// The one interface: the three exercises of the lab. reference/ fills it fast, student/
+// fills it with the student's code; everything in lab/ runs whichever it is given.
+#include <string_view>
+
+#include "gmmlab/mixture.hpp"
+
+namespace gmmlab {
+
+// What an E-step tells about the mixture it was given.
+struct EStepSummary {
+  double log_likelihood = 0;  // sum_n ln sum_k pi_k N(x_n | mu_k, Sigma_k)
+  arma::vec soft_counts;      // N_k = sum_n gamma_nk
+  arma::uvec hard_counts;     // pixels whose most likely component is k
+};
+
+// One full EM iteration: the E-step on the old mixture and the M-step's new mixture.
+struct Iteration {
+  EStepSummary e;
+  Mixture next;
+};
+
+EStepSummary summarise(const Posterior& p);
+
+class Steps {
+ public:
+  virtual ~Steps() = default;
+  virtual std::string_view name() const = 0;
+
+  // raw: N x c pixel values. Returns each channel minus its mean, divided by its
+  // population standard deviation (a constant channel becomes zeros).
+  virtual arma::mat zscore(const arma::mat& raw) const = 0;
+
+  // x: N x d data, m: the current mixture. Returns gamma (N x K) and the log-likelihood.
+  virtual Posterior e_step(const arma::mat& x, const Mixture& m) const = 0;
+
+  // x: N x d data, gamma: N x K. Returns the maximum-likelihood mixture for those
+  // responsibilities, by the plain formulas (no ridge, no special cases: the EM driver
+  // applies those the same way for every implementation).
+  virtual Mixture m_step(const arma::mat& x, const arma::mat& gamma) const = 0;
+
+  // An E-step then an M-step. The default calls e_step and m_step; an implementation may
+  // override it to avoid holding the N x K responsibilities (the reference does).
+  virtual Iteration iterate(const arma::mat& x, const Mixture& m) const;
+};
+
+}  // namespace gmmlab

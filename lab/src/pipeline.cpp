@@ -1,0 +1,57 @@
+#include "gmmlab/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/mixture_json.hpp"
+
+namespace gmmlab {
+
+namespace {
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+std::filesystem::path sample_image() {
+  // GMMLAB_DATA_DIR in the environment wins, so an installed or moved build still finds it.
+  if (const char* dir = std::getenv("GMMLAB_DATA_DIR")) return std::filesystem::path(dir) / "chelsea.png";
+  return std::filesystem::path(GMMLAB_SOURCE_DATA_DIR) / "chelsea.png";
+}
+
+Problem prepare(const ProblemSpec& spec, const Steps& steps) {
+  if (spec.k < 1) throw Error(fmt::format("-k is {}; give at least 1 component", spec.k));
+  Problem p;
+  auto t = std::chrono::steady_clock::now();
+  p.image = load_image(spec.image, int(spec.k));
+  p.seconds_load = since(t);
+  if (spec.k > p.image.pixel_count())
+    throw Error(fmt::format("-k {} is more than the {} pixels of '{}'; choose a smaller K", spec.k,
+                            p.image.pixel_count(), spec.image.string()));
+
+  t = std::chrono::steady_clock::now();
+  p.x = steps.zscore(p.image.pixels);
+  p.seconds_zscore = since(t);
+  if (p.x.n_rows != p.image.pixels.n_rows || p.x.n_cols != p.image.pixels.n_cols)
+    throw Error(fmt::format("the {} Z-score returned {}x{} for {}x{} pixels; it must keep the shape (see handout "
+                            "§Z-score)",
+                            steps.name(), p.x.n_rows, p.x.n_cols, p.image.pixels.n_rows, p.image.pixels.n_cols));
+  if (!p.x.is_finite())
+    throw Error(fmt::format("the {} Z-score returned NaN or infinity for '{}'; a constant channel must give zeros "
+                            "(see handout §Z-score)",
+                            steps.name(), spec.image.string()));
+
+  t = std::chrono::steady_clock::now();
+  if (spec.init) {
+    p.initial = read_mixture_file(*spec.init, p.x.n_cols);
+  } else {
+    p.initial = kmeans_init(p.x, spec.k, {.seed = spec.seed});
+  }
+  p.seconds_init = since(t);
+  return p;
+}
+
+}  // namespace gmmlab

@@ -1,0 +1,49 @@
+#include "gmmlab/render.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace gmmlab {
+
+namespace {
+// RGB, as the lab's COLORS: the first five are the lab's own; the rest keep K > 5 readable.
+constexpr std::array<std::array<unsigned char, 3>, 16> kPalette{{
+    {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}, {255, 0, 255},
+    {0, 255, 255}, {255, 128, 0}, {128, 0, 255}, {0, 128, 128}, {128, 64, 0},
+    {255, 128, 192}, {128, 128, 0}, {0, 0, 128}, {128, 128, 128}, {128, 0, 0}, {0, 128, 0},
+}};
+}  // namespace
+
+cv::Vec3b palette_rgb(arma::uword component) {
+  const auto& c = kPalette[component % kPalette.size()];
+  return {c[0], c[1], c[2]};
+}
+
+arma::uvec most_likely(const arma::mat& gamma) { return arma::index_max(gamma, 1); }
+
+cv::Mat render_hard(const arma::mat& gamma, int height, int width) {
+  const arma::uvec labels = most_likely(gamma);
+  cv::Mat out(height, width, CV_8UC3);
+  auto* px = out.ptr<cv::Vec3b>();
+  for (arma::uword n = 0; n < labels.n_elem; ++n) {
+    const cv::Vec3b rgb = palette_rgb(labels[n]);
+    px[n] = {rgb[2], rgb[1], rgb[0]};
+  }
+  return out;
+}
+
+cv::Mat render_soft(const arma::mat& gamma, int height, int width) {
+  arma::mat colours(gamma.n_cols, 3);  // K x 3, BGR
+  for (arma::uword k = 0; k < gamma.n_cols; ++k) {
+    const cv::Vec3b rgb = palette_rgb(k);
+    colours.row(k) = arma::rowvec{double(rgb[2]), double(rgb[1]), double(rgb[0])};
+  }
+  const arma::mat blended = arma::clamp(gamma * colours, 0.0, 255.0);
+  cv::Mat out(height, width, CV_8UC3);
+  auto* px = out.ptr<cv::Vec3b>();
+  for (arma::uword n = 0; n < blended.n_rows; ++n)
+    for (int c = 0; c < 3; ++c) px[n][c] = static_cast<unsigned char>(std::lround(blended(n, c)));
+  return out;
+}
+
+}  // namespace gmmlab
