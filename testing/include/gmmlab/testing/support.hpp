@@ -1,0 +1,57 @@
+#pragma once
+// Helpers shared by the test suites. Nothing here is part of the product.
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gmmlab/mixture.hpp"
+
+namespace gmmlab::testing {
+
+// A fresh folder under the system's temp dir, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs a program with arguments (no shell), capturing stdout and stderr.
+CommandResult run_command(const std::vector<std::string>& argv);
+
+std::filesystem::path sample_photo(const std::string& name = "chelsea.png");
+std::filesystem::path astronaut_photo();
+
+void write_file(const std::filesystem::path& path, const std::string& bytes);
+std::string read_file(const std::filesystem::path& path);
+
+// Points drawn from a known mixture (means K x d, covariances, priors), seeded.
+arma::mat sample_from(const Mixture& m, arma::uword n, std::uint64_t seed, arma::uvec* labels = nullptr);
+
+// A random but well-conditioned mixture in d dimensions, seeded.
+Mixture random_mixture(arma::uword k, arma::uword d, std::uint64_t seed);
+
+// The lab's formulas computed the plainest way, in long double, pixel by pixel: the yardstick
+// the fast code is checked against. No ridge, no log-sum-exp tricks beyond what the formula
+// needs to stay finite on moderate data.
+struct NaivePosterior {
+  std::vector<std::vector<long double>> gamma;  // N x K
+  long double log_likelihood;
+};
+NaivePosterior naive_e_step(const arma::mat& x, const Mixture& m);
+Mixture naive_m_step(const arma::mat& x, const std::vector<std::vector<long double>>& gamma);
+arma::mat naive_zscore(const arma::mat& raw);
+
+}  // namespace gmmlab::testing
