@@ -113,7 +113,15 @@ void EmRun::full_iteration() {
   if (finished_) return;
   if (posterior_) return half_step();  // finish an iteration the caller began half-way
   Iteration it;
-  if (!guarded(HalfStep::e_step, [&] { it = steps_.iterate(x_, outcome_.mixture); })) return;
+  try {
+    it = steps_.iterate(x_, outcome_.mixture);
+  } catch (const NotImplemented&) {
+    // A fused iteration cannot say how far it got. Replay it half by half, so that an
+    // E-step that works is recorded before the M-step's error.
+    half_step();
+    half_step();
+    return;
+  }
   after_e_step(it.e);
   if (!finished_) after_m_step(std::move(it.next), it.e.soft_counts);
 }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -85,6 +86,28 @@ void check_fits_in_memory(const fs::path& path, Size size, int channels, int k) 
         quoted(path), size.width, size.height, k, human_bytes(double(need)), human_bytes(double(have))));
 }
 
+// OpenCV and the codec libraries it calls (libpng's default warning handler, for one) print
+// their own complaints to stderr, e.g. "iCCP: known incorrect sRGB profile" for a valid photo.
+// The caller says what matters in one sentence, so their output is discarded while decoding.
+cv::Mat decode_quietly(const fs::path& path) {
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  const int null = ::open("/dev/null", O_WRONLY);
+  if (saved >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+  cv::Mat decoded;
+  try {
+    decoded = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception&) {
+    decoded.release();
+  }
+  std::fflush(stderr);
+  if (saved >= 0 && null >= 0) ::dup2(saved, STDERR_FILENO);
+  if (null >= 0) ::close(null);
+  if (saved >= 0) ::close(saved);
+  return decoded;
+}
+
 }  // namespace
 
 std::uint64_t working_bytes(std::uint64_t pixels, int channels, int k) {
@@ -107,14 +130,7 @@ Image load_image(const fs::path& path, int k) {
     throw Error(fmt::format("image file {} is empty (0 bytes); give a real image", quoted(path)));
   if (auto size = header_size(path)) check_fits_in_memory(path, *size, 3, k);
 
-  // OpenCV logs its own decoder complaints; the one sentence below says it for the user.
-  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-  cv::Mat decoded;
-  try {
-    decoded = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception&) {
-    decoded.release();
-  }
+  cv::Mat decoded = decode_quietly(path);
   if (decoded.empty() || decoded.dims != 2)
     throw Error(fmt::format("cannot decode {} as an image: the file is corrupt or not in a format OpenCV reads "
                             "(PNG, JPEG, TIFF, BMP ...); convert it to PNG",

@@ -1,0 +1,263 @@
+// The EM driver, run with the reference: monotone, recovers known mixtures, follows the
+// plain formulas step by step, and handles components that empty or collapse.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "gmmlab/em.hpp"
+#include "gmmlab/errors.hpp"
+#include "gmmlab/image.hpp"
+#include "gmmlab/kmeans.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/testing/support.hpp"
+
+namespace {
+
+const gmmlab::ReferenceSteps reference;
+
+arma::mat photo_pixels(const std::filesystem::path& path) {
+  return reference.zscore(gmmlab::load_image(path, 5).pixels);
+}
+
+// A real photo shrunk to a few hundred pixels, for comparisons with the slow naive code.
+arma::mat tiny_photo_pixels(int width, int height) {
+  const gmmlab::Image image = gmmlab::load_image(gmmlab::testing::sample_photo(), 3);
+  cv::Mat m(image.height, image.width, CV_64FC3);
+  std::memcpy(m.data, arma::mat(image.pixels.t()).memptr(), image.pixels.n_elem * sizeof(double));
+  cv::Mat small;
+  cv::resize(m, small, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+  const arma::mat wrapped(small.ptr<double>(), 3, arma::uword(width * height), true);
+  return reference.zscore(wrapped.t());
+}
+
+void expect_monotone(const std::vector<double>& ll, double relative_slack) {
+  for (std::size_t i = 1; i < ll.size(); ++i)
+    EXPECT_GE(ll[i], ll[i - 1] - relative_slack * std::abs(ll[i - 1])) << "log-likelihood fell at E-step " << i + 1;
+}
+
+double relative_gap(const arma::mat& a, const arma::mat& b) {
+  return arma::abs(a - b).max() / std::max(1.0, arma::abs(b).max());
+}
+
+}  // namespace
+
+TEST(EmDriver, LogLikelihoodNeverDecreasesOnRealPhotos) {
+  for (const auto& [photo, k] : {std::pair{"chelsea.png", 3u}, std::pair{"coffee.png", 5u}}) {
+    const arma::mat x = photo_pixels(gmmlab::testing::sample_photo(photo));
+    const gmmlab::EmOutcome r =
+        gmmlab::run_em(reference, x, gmmlab::kmeans_init(x, k, {.seed = 0}), {.max_iterations = 120, .reg_covar = 0});
+    ASSERT_TRUE(r.usable()) << r.message;
+    ASSERT_GT(r.log_likelihood.size(), 20u);
+    // EM's guarantee, up to rounding of sums over 10^5 pixels.
+    expect_monotone(r.log_likelihood, 1e-12);
+  }
+}
+
+TEST(EmDriver, RecoversTheParametersOfAKnownMixture) {
+  gmmlab::Mixture truth = gmmlab::testing::random_mixture(3, 3, 5);
+  arma::uvec labels;
+  const arma::mat x = gmmlab::testing::sample_from(truth, 30000, 6, &labels);
+  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, gmmlab::kmeans_init(x, 3, {.seed = 1}), {});
+  ASSERT_TRUE(r.converged()) << r.message;
+  for (arma::uword c = 0; c < 3; ++c) {
+    // Match each true component to the nearest fitted mean.
+    const arma::uword f = arma::index_min(arma::sum(arma::square(r.mixture.means.each_row() - truth.means.row(c)), 1));
+    EXPECT_LT(arma::abs(r.mixture.means.row(f) - truth.means.row(c)).max(), 0.05) << "component " << c;
+    EXPECT_LT(arma::abs(r.mixture.covs.slice(f) - truth.covs.slice(c)).max(), 0.1) << "component " << c;
+    EXPECT_NEAR(r.mixture.priors[f], truth.priors[c], 0.02) << "component " << c;
+  }
+}
+
+TEST(EmDriver, FollowsTheNaiveFormulasIterationByIteration) {
+  const arma::mat x = tiny_photo_pixels(30, 20);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 3, {.seed = 2});
+  std::vector<gmmlab::Mixture> mixtures;
+  struct Keep : gmmlab::EmObserver {
+    std::vector<gmmlab::Mixture>* out;
+    void on_m_step(int, const gmmlab::Mixture& m, std::span<const gmmlab::ComponentEvent>) override { out->push_back(m); }
+  } keep;
+  keep.out = &mixtures;
+  const int iterations = 25;
+  const gmmlab::EmOutcome r =
+      gmmlab::run_em(reference, x, init, {.max_iterations = iterations, .tolerance = 0, .reg_covar = 0}, &keep);
+  ASSERT_EQ(r.iterations, iterations) << r.message;
+
+  gmmlab::Mixture naive = init;
+  for (int i = 0; i < iterations; ++i) {
+    const gmmlab::testing::NaivePosterior p = gmmlab::testing::naive_e_step(x, naive);
+    EXPECT_NEAR(r.log_likelihood[std::size_t(i)], double(p.log_likelihood), 1e-9 * std::abs(double(p.log_likelihood)))
+        << "E-step of iteration " << i + 1;
+    naive = gmmlab::testing::naive_m_step(x, p.gamma);
+    const gmmlab::Mixture& fast = mixtures[std::size_t(i)];
+    EXPECT_LT(relative_gap(fast.means, naive.means), 1e-8) << "means after iteration " << i + 1;
+    EXPECT_LT(relative_gap(arma::vectorise(fast.covs), arma::vectorise(naive.covs)), 1e-8) << "iteration " << i + 1;
+    EXPECT_LT(relative_gap(fast.priors, naive.priors), 1e-8) << "priors after iteration " << i + 1;
+  }
+}
+
+TEST(EmDriver, AstronautCollapsesWithoutRidgeAndNamesTheComponent) {
+  // 10.7% of astronaut.png is pure black; with K = 5 one component shrinks onto it.
+  const arma::mat x = photo_pixels(gmmlab::testing::astronaut_photo());
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 5, {.seed = 0});
+  const gmmlab::EmOutcome bare = gmmlab::run_em(reference, x, init, {.reg_covar = 0});
+  ASSERT_EQ(bare.reason, gmmlab::StopReason::collapsed);
+  EXPECT_NE(bare.message.find("iteration"), std::string::npos) << bare.message;
+  EXPECT_NE(bare.message.find("component"), std::string::npos) << bare.message;
+  EXPECT_NE(bare.message.find("--reg-covar"), std::string::npos) << bare.message;
+  ASSERT_FALSE(bare.events.empty());
+  EXPECT_EQ(bare.events.back().kind, gmmlab::ComponentEvent::Kind::collapsed);
+  // The last valid mixture is kept: finite, usable by a tool that wants to show it.
+  EXPECT_NO_THROW(gmmlab::validate_mixture(bare.mixture, 3, "last mixture"));
+
+  const gmmlab::EmOutcome ridged = gmmlab::run_em(reference, x, init, {});
+  EXPECT_TRUE(ridged.usable()) << ridged.message;
+  EXPECT_NO_THROW(gmmlab::validate_mixture(ridged.mixture, 3, "final mixture"));
+  expect_monotone(ridged.log_likelihood, 1e-9);
+}
+
+TEST(EmDriver, ComponentThatLosesAllPixelsKeepsItsParametersWithPriorZero) {
+  gmmlab::Mixture truth = gmmlab::testing::random_mixture(2, 2, 3);
+  const arma::mat x = gmmlab::testing::sample_from(truth, 2000, 4);
+  gmmlab::Mixture init = truth;
+  // A third component so far away that no pixel gives it any responsibility.
+  init.means.resize(3, 2);
+  init.means.row(2) = arma::rowvec{1e4, 1e4};
+  init.covs.resize(2, 2, 3);
+  init.covs.slice(2) = arma::eye(2, 2);
+  init.priors = arma::vec{truth.priors[0] - 1e-9, truth.priors[1], 1e-9};
+  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, init, {.max_iterations = 10});
+  ASSERT_TRUE(r.usable()) << r.message;
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(r.events[0].kind, gmmlab::ComponentEvent::Kind::emptied);
+  EXPECT_EQ(r.events[0].component, 2u);
+  EXPECT_EQ(r.events[0].iteration, 1);
+  EXPECT_EQ(r.mixture.priors[2], 0.0);
+  EXPECT_TRUE(arma::approx_equal(r.mixture.means.row(2), init.means.row(2), "absdiff", 0.0));
+  EXPECT_NO_THROW(gmmlab::validate_mixture(r.mixture, 2, "final"));
+}
+
+TEST(EmDriver, ObserverSeesEveryHalfStepInOrder) {
+  const arma::mat x = tiny_photo_pixels(20, 10);
+  struct Log : gmmlab::EmObserver {
+    std::string calls;
+    void on_start(const gmmlab::Mixture&, const gmmlab::EmOptions&) override { calls += "S"; }
+    void on_e_step(int i, const gmmlab::EStepSummary& e) override {
+      calls += "E" + std::to_string(i);
+      EXPECT_NEAR(arma::accu(e.soft_counts), 200.0, 1e-9);
+      EXPECT_EQ(arma::accu(e.hard_counts), 200u);
+    }
+    void on_m_step(int i, const gmmlab::Mixture&, std::span<const gmmlab::ComponentEvent>) override {
+      calls += "M" + std::to_string(i);
+    }
+    void on_finish(const gmmlab::EmOutcome&) override { calls += "F"; }
+  };
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
+  Log full, halves;
+  gmmlab::run_em(reference, x, init, {.max_iterations = 3, .tolerance = 0}, &full);
+  EXPECT_EQ(full.calls, "SE1M1E2M2E3M3F");
+  gmmlab::EmRun run(reference, x, init, {.max_iterations = 3, .tolerance = 0}, &halves);
+  EXPECT_EQ(run.next_half_step(), gmmlab::HalfStep::e_step);
+  run.half_step();
+  ASSERT_NE(run.posterior(), nullptr);
+  EXPECT_EQ(run.next_half_step(), gmmlab::HalfStep::m_step);
+  while (!run.finished()) run.half_step();
+  EXPECT_EQ(halves.calls, full.calls);
+}
+
+TEST(EmDriver, HalfStepsAndFusedIterationsAgree) {
+  const arma::mat x = tiny_photo_pixels(40, 30);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 4, {.seed = 5});
+  const gmmlab::EmOptions options{.max_iterations = 30, .tolerance = 0};
+  const gmmlab::EmOutcome fused = gmmlab::run_em(reference, x, init, options);
+  gmmlab::EmRun stepped(reference, x, init, options);
+  while (!stepped.finished()) stepped.half_step();
+  ASSERT_EQ(fused.log_likelihood.size(), stepped.outcome().log_likelihood.size());
+  for (std::size_t i = 0; i < fused.log_likelihood.size(); ++i)
+    EXPECT_NEAR(fused.log_likelihood[i], stepped.outcome().log_likelihood[i], 1e-10 * std::abs(fused.log_likelihood[i]));
+  EXPECT_LT(relative_gap(fused.mixture.means, stepped.mixture().means), 1e-9);
+}
+
+TEST(EmDriver, ZeroIterationsKeepsTheInitialMixture) {
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
+  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, init, {.max_iterations = 0});
+  EXPECT_EQ(r.iterations, 0);
+  EXPECT_TRUE(r.log_likelihood.empty());
+  EXPECT_EQ(r.reason, gmmlab::StopReason::iteration_cap);
+  EXPECT_TRUE(arma::approx_equal(r.mixture.means, init.means, "absdiff", 0.0));
+}
+
+TEST(EmDriver, RelativeToleranceStopsSoonerThanTheLabsAbsoluteOne) {
+  const arma::mat x = tiny_photo_pixels(40, 30);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 3, {.seed = 0});
+  const gmmlab::EmOutcome absolute = gmmlab::run_em(reference, x, init, {});
+  const gmmlab::EmOutcome relative = gmmlab::run_em(reference, x, init, {.tolerance = 1e-6, .relative_tolerance = true});
+  ASSERT_TRUE(relative.converged());
+  EXPECT_LT(relative.iterations, absolute.iterations);
+  const auto& ll = relative.log_likelihood;
+  EXPECT_LT(std::abs(ll.back() - ll[ll.size() - 2]), 1e-6 * std::abs(ll.back()));
+}
+
+TEST(EmDriver, BadOptionsAreNamed) {
+  auto message = [](gmmlab::EmOptions o) {
+    try {
+      gmmlab::validate(o);
+    } catch (const gmmlab::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message({.max_iterations = -1}).find("--iterations"), std::string::npos);
+  EXPECT_NE(message({.tolerance = -1e-3}).find("--tol"), std::string::npos);
+  EXPECT_NE(message({.reg_covar = -1}).find("--reg-covar"), std::string::npos);
+  EXPECT_EQ(message({.reg_covar = 0}), "");
+}
+
+namespace {
+
+// Steps that fail in chosen ways, to see what the driver makes of them.
+struct Faulty : gmmlab::Steps {
+  enum class Fault { todo_e_step, todo_m_step, nan_mean, nan_log_likelihood } fault;
+  explicit Faulty(Fault f) : fault(f) {}
+  std::string_view name() const override { return "faulty"; }
+  arma::mat zscore(const arma::mat& raw) const override { return raw; }
+  gmmlab::Posterior e_step(const arma::mat& x, const gmmlab::Mixture& m) const override {
+    if (fault == Fault::todo_e_step) throw gmmlab::NotImplemented(gmmlab::Exercise::e_step, "student/e_step.cpp", "compute gamma");
+    gmmlab::Posterior p = reference.e_step(x, m);
+    if (fault == Fault::nan_log_likelihood) p.log_likelihood = std::nan("");
+    return p;
+  }
+  gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
+    if (fault == Fault::todo_m_step) throw gmmlab::NotImplemented(gmmlab::Exercise::m_step, "student/m_step.cpp", "compute mu");
+    gmmlab::Mixture m = reference.m_step(x, gamma);
+    if (fault == Fault::nan_mean) m.means(1, 0) = std::nan("");
+    return m;
+  }
+};
+
+}  // namespace
+
+TEST(EmDriver, UnfinishedTodoStopsTheRunAndSaysWhere) {
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
+  const gmmlab::EmOutcome e = gmmlab::run_em(Faulty(Faulty::Fault::todo_e_step), x, init, {});
+  EXPECT_EQ(e.reason, gmmlab::StopReason::not_implemented);
+  EXPECT_EQ(e.failed_half_step, gmmlab::HalfStep::e_step);
+  EXPECT_EQ(e.message, "student E-step is not written yet: student/e_step.cpp, compute gamma (see handout §E-step)");
+  const gmmlab::EmOutcome m = gmmlab::run_em(Faulty(Faulty::Fault::todo_m_step), x, init, {});
+  EXPECT_EQ(m.reason, gmmlab::StopReason::not_implemented);
+  EXPECT_EQ(m.failed_half_step, gmmlab::HalfStep::m_step);
+  EXPECT_EQ(m.log_likelihood.size(), 1u) << "the E-step before it ran";
+}
+
+TEST(EmDriver, NaNFromAnImplementationStopsTheRunWithoutNaNMixture) {
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
+  const gmmlab::EmOutcome m = gmmlab::run_em(Faulty(Faulty::Fault::nan_mean), x, init, {});
+  EXPECT_EQ(m.reason, gmmlab::StopReason::not_finite);
+  EXPECT_NE(m.message.find("component 2"), std::string::npos) << m.message;
+  EXPECT_TRUE(m.mixture.means.is_finite());
+  const gmmlab::EmOutcome e = gmmlab::run_em(Faulty(Faulty::Fault::nan_log_likelihood), x, init, {});
+  EXPECT_EQ(e.reason, gmmlab::StopReason::not_finite);
+  EXPECT_NE(e.message.find("log-likelihood"), std::string::npos) << e.message;
+}

@@ -1,0 +1,32 @@
+// Segmentation pictures in the lab palette.
+#include <gtest/gtest.h>
+
+#include "gmmlab/render.hpp"
+
+TEST(Palette, FirstFiveAreTheLabsColours) {
+  EXPECT_EQ(gmmlab::palette_rgb(0), cv::Vec3b(255, 0, 0));
+  EXPECT_EQ(gmmlab::palette_rgb(1), cv::Vec3b(0, 255, 0));
+  EXPECT_EQ(gmmlab::palette_rgb(2), cv::Vec3b(0, 0, 255));
+  EXPECT_EQ(gmmlab::palette_rgb(3), cv::Vec3b(255, 255, 0));
+  EXPECT_EQ(gmmlab::palette_rgb(4), cv::Vec3b(255, 0, 255));
+}
+
+TEST(Palette, MoreThanFiveComponentsGetDistinctColours) {
+  for (arma::uword a = 0; a < 12; ++a)
+    for (arma::uword b = a + 1; b < 12; ++b) EXPECT_NE(gmmlab::palette_rgb(a), gmmlab::palette_rgb(b)) << a << " " << b;
+}
+
+TEST(RenderHard, PaintsTheMostLikelyComponentInBgr) {
+  const arma::mat gamma = {{0.7, 0.2, 0.1}, {0.1, 0.1, 0.8}, {0.2, 0.5, 0.3}, {0.0, 0.0, 1.0}};
+  const cv::Mat picture = gmmlab::render_hard(gamma, 2, 2);
+  EXPECT_EQ(picture.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 0, 255));  // red, as OpenCV stores it
+  EXPECT_EQ(picture.at<cv::Vec3b>(0, 1), cv::Vec3b(255, 0, 0));  // blue
+  EXPECT_EQ(picture.at<cv::Vec3b>(1, 0), cv::Vec3b(0, 255, 0));  // green
+}
+
+TEST(RenderSoft, BlendsByResponsibility) {
+  const arma::mat gamma = {{0.5, 0.5}, {1.0, 0.0}};
+  const cv::Mat picture = gmmlab::render_soft(gamma, 1, 2);
+  EXPECT_EQ(picture.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 128, 128));  // half red, half green
+  EXPECT_EQ(picture.at<cv::Vec3b>(0, 1), cv::Vec3b(0, 0, 255));
+}
