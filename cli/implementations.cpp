@@ -5,13 +5,15 @@
 
 #include "gmmlab/errors.hpp"
 #include "gmmlab/reference.hpp"
+#include "student.hpp"
 
 namespace gmmlab::cli {
 
-std::vector<std::string> implementation_names() { return {"reference"}; }
+std::vector<std::string> implementation_names() { return {"reference", "student"}; }
 
 std::unique_ptr<Steps> make_implementation(const std::string& name) {
   if (name == "reference") return std::make_unique<ReferenceSteps>();
+  if (name == "student") return std::make_unique<StudentSteps>();
   throw Error(fmt::format("--impl {} is not an implementation; choose one of: {}", name,
                           fmt::join(implementation_names(), ", ")));
 }
