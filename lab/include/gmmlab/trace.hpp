@@ -1,0 +1,151 @@
+#pragma once
+// The step-by-step tracer: a record of every EM half-step of one run, written as JSON
+// (docs/trace-format.md), read back with every field checked, shown as a table, compared
+// with another run, and drawn (the log-likelihood curve and a filmstrip of segmentations).
+//
+// A trace stores mixtures, log-likelihoods and counts only: a Mixture is the whole state of
+// EM, so responsibilities, labels and pictures are recomputed from it when needed.
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmmlab/em.hpp"
+
+namespace gmmlab {
+
+inline constexpr const char* kTraceFormat = "gmmlab-trace";
+inline constexpr int kTraceVersion = 1;
+
+struct TraceInput {
+  std::string path;          // as the user gave it
+  std::string content_hash;  // content_hash() of the file: names the photo, whatever its path
+  int height = 0, width = 0, channels = 0;
+};
+
+struct TraceSettings {
+  arma::uword k = 0;
+  std::uint64_t seed = 0;
+  std::string init;            // the --init mixture file, empty for k-means
+  EmOptions em;
+  std::string implementation;  // "reference", "student", ...
+};
+
+// One EM iteration i >= 1: its E-step evaluates the mixture of iteration i-1, its M-step
+// makes the mixture of iteration i.
+struct TraceIteration {
+  int iteration = 0;
+  double log_likelihood = 0;          // from this iteration's E-step
+  std::optional<double> change;       // log_likelihood minus the previous one; none for iteration 1
+  arma::vec soft_counts;              // N_k
+  arma::uvec hard_counts;             // pixels whose most likely component is k
+  std::optional<Mixture> mixture;     // after the M-step; none when the run stopped in that M-step
+  std::vector<ComponentEvent> events; // components the driver emptied in this M-step
+};
+
+struct TraceEnd {
+  StopReason reason = StopReason::iteration_cap;
+  int iterations = 0;                   // M-steps completed
+  std::optional<int> failed_iteration;  // where a failed run stopped ...
+  std::optional<HalfStep> failed_half_step;  // ... and in which half
+  std::optional<Exercise> exercise;     // the student TODO that threw, for not_implemented
+  std::string message;                  // the sentence the tools print, empty when it ended well
+};
+
+struct Trace {
+  TraceInput input;
+  TraceSettings settings;
+  Mixture initial;
+  std::vector<TraceIteration> iterations;
+  TraceEnd end;
+
+  // The mixture after iteration i (0: the initial one); nullptr when the trace has none.
+  const Mixture* mixture_at(int i) const;
+  // The last iteration whose M-step completed (0 when none did).
+  int last_iteration() const { return end.iterations; }
+};
+
+// An EM observer that writes down everything a trace holds.
+class TraceRecorder : public EmObserver {
+ public:
+  TraceRecorder(TraceInput input, TraceSettings settings);
+  void on_start(const Mixture& initial, const EmOptions& options) override;
+  void on_e_step(int iteration, const EStepSummary& e) override;
+  void on_m_step(int iteration, const Mixture& next, std::span<const ComponentEvent> events) override;
+  void on_finish(const EmOutcome& outcome) override;
+  const Trace& trace() const { return trace_; }
+  Trace take() { return std::move(trace_); }
+
+ private:
+  Trace trace_;
+};
+
+// Runs EM one half-step at a time (E-step, then M-step, for every implementation, so that the
+// trace says which half failed and two implementations are compared on the same operations)
+// and returns its trace. settings.em are the options EM runs with.
+Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
+                   TraceSettings settings);
+
+nlohmann::json trace_to_json(const Trace& t);
+// Throws gmmlab::Error naming `source` and the first problem: wrong format name or version,
+// a missing field, a value of the wrong type or shape.
+Trace trace_from_json(const nlohmann::json& j, const std::string& source);
+void write_trace(const Trace& t, const std::filesystem::path& path);  // whole or not at all
+// Throws gmmlab::Error in one sentence for a missing, empty, truncated, non-JSON,
+// wrong-version or wrong-shape file.
+Trace read_trace(const std::filesystem::path& path);
+
+// ---- show -----------------------------------------------------------------------------------
+// Channel names for d dimensions: B, G, R for colour, "grey" for one channel, else 0, 1, ...
+std::vector<std::string> channel_names(arma::uword dims);
+// "red", "green", ...: the palette colour of component k (0-based), as the pictures show it.
+std::string colour_name(arma::uword component);
+// Header and one row per iteration; with all_rows false, the middle of a long run is folded.
+std::string format_trace_table(const Trace& t, bool all_rows = false);
+// Everything about iteration i (0: the initial mixture): its E-step and its mixture.
+// Throws gmmlab::Error when the trace has no such iteration.
+std::string format_iteration(const Trace& t, int i);
+// Parses --iteration's text ("3", "0", "last") against a trace; throws gmmlab::Error.
+int parse_iteration(const Trace& t, const std::string& text, const std::string& flag);
+
+// ---- diff -----------------------------------------------------------------------------------
+struct DiffTolerance {
+  double rtol = 1e-6;
+  double atol = 1e-8;
+};
+
+struct TraceDiff {
+  bool comparable = true;   // false: different inputs or options, see refusal
+  std::string refusal;
+  bool agree = true;
+  std::string report;       // what a user reads, several lines
+  // Where they first differ (when !agree): iteration (0: the initial mixture) and half-step.
+  int iteration = -1;
+  std::optional<HalfStep> half_step;
+  std::string quantity;     // e.g. "covariance of component 2, entry (0,1) (B,G)"
+};
+
+// Compares two traces half-step by half-step; names_a/b label them in the report.
+TraceDiff diff_traces(const Trace& a, const Trace& b, const DiffTolerance& tol, const std::string& name_a,
+                      const std::string& name_b);
+
+// ---- pictures -------------------------------------------------------------------------------
+inline constexpr int kPlotWidth = 960, kPlotHeight = 720;
+// The log-likelihood per iteration and, below, its increase on a log scale against the
+// tolerance. Throws gmmlab::Error when the trace has no log-likelihood.
+cv::Mat plot_log_likelihood(const Trace& t);
+
+// The iterations a film shows by default: initial, 1, 2, 5, 10 and the last, where they exist.
+std::vector<int> default_film_iterations(const Trace& t);
+// Parses "0,1,5,last"; throws gmmlab::Error naming `flag` for text or iterations out of range.
+std::vector<int> parse_film_iterations(const Trace& t, const std::string& text, const std::string& flag);
+// The film's size for frames of an image height x width.
+cv::Size film_size(int height, int width, int frames, arma::uword k);
+// One frame per chosen iteration: each pixel of x (the Z-scored pixels the trace was recorded
+// on, N x d) in the colour of its most likely component under that iteration's mixture.
+cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& iterations);
+
+}  // namespace gmmlab

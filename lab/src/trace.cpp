@@ -1,0 +1,521 @@
+// The tracer's record: the observer, the JSON format (docs/trace-format.md) and `show`.
+#include "gmmlab/trace.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/image.hpp"
+#include "gmmlab/mixture_json.hpp"
+
+namespace gmmlab {
+
+using nlohmann::json;
+
+const Mixture* Trace::mixture_at(int i) const {
+  if (i == 0) return &initial;
+  if (i < 0 || i > int(iterations.size())) return nullptr;
+  const auto& m = iterations[std::size_t(i - 1)].mixture;
+  return m ? &*m : nullptr;
+}
+
+// ---- recording ------------------------------------------------------------------------------
+
+TraceRecorder::TraceRecorder(TraceInput input, TraceSettings settings) {
+  trace_.input = std::move(input);
+  trace_.settings = std::move(settings);
+}
+
+void TraceRecorder::on_start(const Mixture& initial, const EmOptions& options) {
+  trace_.initial = initial;
+  trace_.settings.em = options;
+  trace_.settings.k = initial.components();
+}
+
+void TraceRecorder::on_e_step(int iteration, const EStepSummary& e) {
+  TraceIteration it;
+  it.iteration = iteration;
+  it.log_likelihood = e.log_likelihood;
+  if (!trace_.iterations.empty()) it.change = e.log_likelihood - trace_.iterations.back().log_likelihood;
+  it.soft_counts = e.soft_counts;
+  it.hard_counts = e.hard_counts;
+  trace_.iterations.push_back(std::move(it));
+}
+
+void TraceRecorder::on_m_step(int iteration, const Mixture& next, std::span<const ComponentEvent> events) {
+  if (trace_.iterations.empty() || trace_.iterations.back().iteration != iteration) return;
+  trace_.iterations.back().mixture = next;
+  trace_.iterations.back().events.assign(events.begin(), events.end());
+}
+
+void TraceRecorder::on_finish(const EmOutcome& outcome) {
+  TraceEnd& end = trace_.end;
+  end.reason = outcome.reason;
+  end.iterations = outcome.iterations;
+  end.message = outcome.message;
+  end.exercise = outcome.failed_exercise;
+  end.failed_half_step = outcome.failed_half_step;
+  // A failed half-step belongs to the iteration after the last completed one.
+  if (outcome.failed_half_step) end.failed_iteration = outcome.iterations + 1;
+}
+
+Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
+                   TraceSettings settings) {
+  settings.implementation = std::string(steps.name());
+  const EmOptions em = settings.em;
+  TraceRecorder recorder(std::move(input), std::move(settings));
+  EmRun run(steps, x, initial, em, &recorder);
+  while (!run.finished()) run.half_step();
+  return recorder.take();
+}
+
+// ---- JSON -----------------------------------------------------------------------------------
+
+namespace {
+
+const char* half_step_name(HalfStep h) { return h == HalfStep::e_step ? "E-step" : "M-step"; }
+
+json events_to_json(const std::vector<ComponentEvent>& events) {
+  json out = json::array();
+  for (const ComponentEvent& e : events)
+    out.push_back({{"kind", e.kind == ComponentEvent::Kind::emptied ? "emptied" : "collapsed"},
+                   {"component", e.component + 1},
+                   {"soft_count", e.soft_count}});
+  return out;
+}
+
+// Reading: every accessor names the field and says what it should be, so that a damaged
+// trace gets one sentence pointing at the problem.
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw Error(fmt::format("{} is damaged: {}; record it again with 'gmmlab trace record'", source_, what));
+  }
+  const json& field(const json& j, const char* key, const std::string& where) const {
+    if (!j.is_object()) fail(fmt::format("{} is not a JSON object", where));
+    const auto it = j.find(key);
+    if (it == j.end()) fail(fmt::format("{} has no \"{}\"", where, key));
+    return *it;
+  }
+  double number(const json& j, const char* key, const std::string& where) const {
+    const json& v = field(j, key, where);
+    if (!v.is_number()) fail(fmt::format("\"{}\" of {} is not a number", key, where));
+    return v.get<double>();
+  }
+  long long integer(const json& j, const char* key, const std::string& where, long long min = 0) const {
+    const json& v = field(j, key, where);
+    if (!v.is_number_integer() || v.get<long long>() < min)
+      fail(fmt::format("\"{}\" of {} is not a whole number of at least {}", key, where, min));
+    return v.get<long long>();
+  }
+  std::string text(const json& j, const char* key, const std::string& where) const {
+    const json& v = field(j, key, where);
+    if (!v.is_string()) fail(fmt::format("\"{}\" of {} is not a string", key, where));
+    return v.get<std::string>();
+  }
+  std::vector<double> numbers(const json& j, const char* key, const std::string& where, std::size_t n) const {
+    const json& v = field(j, key, where);
+    if (!v.is_array() || v.size() != n)
+      fail(fmt::format("\"{}\" of {} must be a list of {} numbers, one per component", key, where, n));
+    std::vector<double> out;
+    for (const json& e : v) {
+      if (!e.is_number()) fail(fmt::format("\"{}\" of {} holds something that is not a number", key, where));
+      out.push_back(e.get<double>());
+    }
+    return out;
+  }
+  Mixture mixture(const json& j, const std::string& where, arma::uword k, arma::uword d) const {
+    Mixture m;
+    try {
+      m = mixture_from_json(j, where);
+    } catch (const Error& e) {
+      fail(fmt::format("{} is not a mixture of {} components in {} dimensions", where, k, d));
+    }
+    if (m.components() != k || m.dims() != d)
+      fail(fmt::format("{} has {} components in {} dimensions, expected {} in {}", where, m.components(), m.dims(),
+                       k, d));
+    if (!m.means.is_finite() || !m.covs.is_finite() || !m.priors.is_finite())
+      fail(fmt::format("{} holds a value that is not a finite number", where));
+    return m;
+  }
+
+ private:
+  std::string source_;
+};
+
+StopReason parse_reason(const Reader& r, const std::string& s) {
+  for (StopReason reason : {StopReason::converged, StopReason::iteration_cap, StopReason::collapsed,
+                            StopReason::not_finite, StopReason::not_implemented})
+    if (s == to_string(reason)) return reason;
+  r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of converged, iteration_cap, collapsed, not_finite, "
+                     "not_implemented",
+                     s));
+}
+
+}  // namespace
+
+json trace_to_json(const Trace& t) {
+  json iterations = json::array();
+  for (const TraceIteration& it : t.iterations) {
+    iterations.push_back({{"iteration", it.iteration},
+                          {"log_likelihood", it.log_likelihood},
+                          {"change", it.change ? json(*it.change) : json(nullptr)},
+                          {"soft_counts", arma::conv_to<std::vector<double>>::from(it.soft_counts)},
+                          {"hard_counts", arma::conv_to<std::vector<arma::uword>>::from(it.hard_counts)},
+                          {"mixture", it.mixture ? to_json(*it.mixture) : json(nullptr)},
+                          {"events", events_to_json(it.events)}});
+  }
+  const TraceEnd& e = t.end;
+  json failed_at = nullptr;
+  if (e.failed_iteration && e.failed_half_step)
+    failed_at = {{"iteration", *e.failed_iteration}, {"half_step", half_step_name(*e.failed_half_step)}};
+  const TraceSettings& s = t.settings;
+  return {
+      {"format", kTraceFormat},
+      {"version", kTraceVersion},
+      {"input",
+       {{"path", t.input.path},
+        {"content_hash", t.input.content_hash},
+        {"height", t.input.height},
+        {"width", t.input.width},
+        {"channels", t.input.channels}}},
+      {"options",
+       {{"k", s.k},
+        {"seed", s.seed},
+        {"init", s.init.empty() ? json(nullptr) : json(s.init)},
+        {"max_iterations", s.em.max_iterations},
+        {"tolerance", s.em.tolerance},
+        {"relative_tolerance", s.em.relative_tolerance},
+        {"reg_covar", s.em.reg_covar},
+        {"implementation", s.implementation}}},
+      {"initial", to_json(t.initial)},
+      {"iterations", iterations},
+      {"end",
+       {{"reason", to_string(e.reason)},
+        {"iterations", e.iterations},
+        {"failed_at", failed_at},
+        {"exercise", e.exercise ? json(exercise_title(*e.exercise)) : json(nullptr)},
+        {"message", e.message}}},
+  };
+}
+
+Trace trace_from_json(const json& j, const std::string& source) {
+  const Reader r(source);
+  if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
+      j["format"].get<std::string>() != kTraceFormat)
+    throw Error(fmt::format("{} is not a GMM Lab trace (it has no \"format\": \"{}\"); give a file written by "
+                            "'gmmlab trace record'",
+                            source, kTraceFormat));
+  if (!j.contains("version") || !j["version"].is_number_integer())
+    r.fail("it has no whole-number \"version\"");
+  if (const long long v = j["version"].get<long long>(); v != kTraceVersion)
+    throw Error(fmt::format("{} is trace format version {}, but this gmmlab reads version {}; record it again with "
+                            "this gmmlab",
+                            source, v, kTraceVersion));
+  Trace t;
+  const json& in = r.field(j, "input", "the trace");
+  t.input.path = r.text(in, "path", "\"input\"");
+  t.input.content_hash = r.text(in, "content_hash", "\"input\"");
+  t.input.height = int(r.integer(in, "height", "\"input\"", 1));
+  t.input.width = int(r.integer(in, "width", "\"input\"", 1));
+  t.input.channels = int(r.integer(in, "channels", "\"input\"", 1));
+
+  const json& o = r.field(j, "options", "the trace");
+  TraceSettings& s = t.settings;
+  s.k = arma::uword(r.integer(o, "k", "\"options\"", 1));
+  s.seed = std::uint64_t(r.integer(o, "seed", "\"options\""));
+  if (const json& init = r.field(o, "init", "\"options\""); init.is_string())
+    s.init = init.get<std::string>();
+  else if (!init.is_null())
+    r.fail("\"init\" of \"options\" is neither a file name nor null");
+  s.em.max_iterations = int(r.integer(o, "max_iterations", "\"options\""));
+  s.em.tolerance = r.number(o, "tolerance", "\"options\"");
+  const json& relative = r.field(o, "relative_tolerance", "\"options\"");
+  if (!relative.is_boolean()) r.fail("\"relative_tolerance\" of \"options\" is not true or false");
+  s.em.relative_tolerance = relative.get<bool>();
+  s.em.reg_covar = r.number(o, "reg_covar", "\"options\"");
+  s.implementation = r.text(o, "implementation", "\"options\"");
+
+  const arma::uword k = s.k, d = arma::uword(t.input.channels);
+  t.initial = r.mixture(r.field(j, "initial", "the trace"), "the initial mixture", k, d);
+
+  const json& its = r.field(j, "iterations", "the trace");
+  if (!its.is_array()) r.fail("\"iterations\" is not a list");
+  for (std::size_t i = 0; i < its.size(); ++i) {
+    const json& e = its[i];
+    const std::string where = fmt::format("iteration {}", i + 1);
+    TraceIteration it;
+    it.iteration = int(r.integer(e, "iteration", where, 1));
+    if (it.iteration != int(i + 1))
+      r.fail(fmt::format("entry {} of \"iterations\" says it is iteration {}", i + 1, it.iteration));
+    it.log_likelihood = r.number(e, "log_likelihood", where);
+    if (const json& c = r.field(e, "change", where); c.is_number())
+      it.change = c.get<double>();
+    else if (!c.is_null() || i > 0)
+      r.fail(fmt::format("\"change\" of {} is not a number", where));
+    it.soft_counts = arma::vec(r.numbers(e, "soft_counts", where, k));
+    const std::vector<double> hard = r.numbers(e, "hard_counts", where, k);
+    it.hard_counts.set_size(k);
+    for (arma::uword c = 0; c < k; ++c) {
+      if (hard[c] < 0 || hard[c] != std::floor(hard[c]))
+        r.fail(fmt::format("\"hard_counts\" of {} holds something that is not a pixel count", where));
+      it.hard_counts[c] = arma::uword(hard[c]);
+    }
+    if (const json& m = r.field(e, "mixture", where); !m.is_null())
+      it.mixture = r.mixture(m, fmt::format("the mixture of {}", where), k, d);
+    else if (i + 1 < its.size())
+      r.fail(fmt::format("{} has no mixture but later iterations follow it", where));
+    const json& events = r.field(e, "events", where);
+    if (!events.is_array()) r.fail(fmt::format("\"events\" of {} is not a list", where));
+    for (const json& ev : events) {
+      ComponentEvent event{};
+      const std::string kind = r.text(ev, "kind", "an event of " + where);
+      if (kind != "emptied" && kind != "collapsed")
+        r.fail(fmt::format("an event of {} is '{}', not emptied or collapsed", where, kind));
+      event.kind = kind == "emptied" ? ComponentEvent::Kind::emptied : ComponentEvent::Kind::collapsed;
+      event.iteration = it.iteration;
+      const long long c = r.integer(ev, "component", "an event of " + where, 1);
+      if (arma::uword(c) > k) r.fail(fmt::format("an event of {} names component {} of {}", where, c, k));
+      event.component = arma::uword(c - 1);
+      event.soft_count = r.number(ev, "soft_count", "an event of " + where);
+      it.events.push_back(event);
+    }
+    t.iterations.push_back(std::move(it));
+  }
+
+  const json& e = r.field(j, "end", "the trace");
+  t.end.reason = parse_reason(r, r.text(e, "reason", "\"end\""));
+  t.end.iterations = int(r.integer(e, "iterations", "\"end\""));
+  int complete = 0;
+  for (const TraceIteration& it : t.iterations) complete += it.mixture ? 1 : 0;
+  if (t.end.iterations != complete)
+    r.fail(fmt::format("\"end\" counts {} iterations but {} are recorded with their mixture", t.end.iterations,
+                       complete));
+  if (const json& at = r.field(e, "failed_at", "\"end\""); !at.is_null()) {
+    t.end.failed_iteration = int(r.integer(at, "iteration", "\"failed_at\"", 1));
+    const std::string h = r.text(at, "half_step", "\"failed_at\"");
+    if (h != "E-step" && h != "M-step") r.fail("\"half_step\" of \"failed_at\" is not E-step or M-step");
+    t.end.failed_half_step = h == "E-step" ? HalfStep::e_step : HalfStep::m_step;
+  }
+  if (const json& ex = r.field(e, "exercise", "\"end\""); ex.is_string()) {
+    const std::string name = ex.get<std::string>();
+    for (Exercise x : {Exercise::zscore, Exercise::e_step, Exercise::m_step})
+      if (name == exercise_title(x)) t.end.exercise = x;
+    if (!t.end.exercise) r.fail(fmt::format("\"exercise\" of \"end\" is '{}', not Z-score, E-step or M-step", name));
+  } else if (!ex.is_null()) {
+    r.fail("\"exercise\" of \"end\" is neither a name nor null");
+  }
+  t.end.message = r.text(e, "message", "\"end\"");
+  return t;
+}
+
+void write_trace(const Trace& t, const std::filesystem::path& path) {
+  write_text_file(trace_to_json(t).dump(1) + "\n", path);
+}
+
+Trace read_trace(const std::filesystem::path& path) {
+  const std::string source = fmt::format("trace '{}'", path.string());
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(fmt::format("{} is a folder; give a file written by 'gmmlab trace record'", source));
+  if (!std::filesystem::exists(path, ec))
+    throw Error(fmt::format("{} does not exist; check the path or record one with 'gmmlab trace record'", source));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{} cannot be read; check its permissions", source));
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw Error(fmt::format("{} is empty; record it again with 'gmmlab trace record'", source));
+  json j;
+  try {
+    j = json::parse(bytes);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports the byte after the last one when the text stops in the middle.
+    if (e.byte >= bytes.size())
+      throw Error(fmt::format("{} stops in the middle (after {} bytes): the file is truncated; record it again "
+                              "with 'gmmlab trace record'",
+                              source, bytes.size()));
+    throw Error(fmt::format("{} is not JSON (error at byte {}); give a file written by 'gmmlab trace record'", source,
+                            e.byte));
+  }
+  return trace_from_json(j, source);
+}
+
+// ---- show -----------------------------------------------------------------------------------
+
+std::vector<std::string> channel_names(arma::uword dims) {
+  if (dims == 3) return {"B", "G", "R"};
+  if (dims == 1) return {"grey"};
+  std::vector<std::string> out;
+  for (arma::uword i = 0; i < dims; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+std::string colour_name(arma::uword component) {
+  static constexpr std::array<const char*, 16> names{"red",    "green", "blue",  "yellow", "magenta", "cyan",
+                                                      "orange", "purple", "teal", "brown",  "pink",    "olive",
+                                                      "navy",   "grey",  "maroon", "dark green"};
+  return names[component % names.size()];
+}
+
+namespace {
+
+std::string describe_end(const Trace& t) {
+  const TraceEnd& e = t.end;
+  switch (e.reason) {
+    case StopReason::converged:
+      return fmt::format("converged after {} iterations (the log-likelihood changed by less than {:g}{})",
+                         e.iterations, t.settings.em.tolerance,
+                         t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
+    case StopReason::iteration_cap:
+      return fmt::format("stopped at the iteration cap ({} iterations) before converging", e.iterations);
+    default: {
+      std::string where;
+      if (e.failed_iteration && e.failed_half_step)
+        where = fmt::format(" at iteration {}, {}", *e.failed_iteration, half_step_name(*e.failed_half_step));
+      return fmt::format("failed{} after {} complete iterations: {}", where, e.iterations, e.message);
+    }
+  }
+}
+
+std::string priors_cells(const arma::vec& p) {
+  std::string out;
+  for (arma::uword k = 0; k < p.n_elem; ++k) out += fmt::format(" {:>7.4f}", p[k]);
+  return out;
+}
+
+std::string table_row(const TraceIteration& it) {
+  const std::string change = it.change ? fmt::format("{:+13.6e}", *it.change) : fmt::format("{:>13}", "");
+  const std::string priors = it.mixture ? priors_cells(it.mixture->priors) : "  (no M-step)";
+  std::string notes;
+  for (const ComponentEvent& e : it.events)
+    notes += fmt::format("  component {} emptied", e.component + 1);
+  return fmt::format("{:>5}  {:>17.9e}  {}  {}{}\n", it.iteration, it.log_likelihood, change, priors, notes);
+}
+
+std::string matrix_lines(const arma::mat& s, const std::vector<std::string>& names, const std::string& indent) {
+  std::string out = indent + fmt::format("{:>5}", "");
+  for (const auto& n : names) out += fmt::format(" {:>13}", n);
+  out += "\n";
+  for (arma::uword r = 0; r < s.n_rows; ++r) {
+    out += indent + fmt::format("{:>5}", names[r]);
+    for (arma::uword c = 0; c < s.n_cols; ++c) out += fmt::format(" {:>13.6e}", s(r, c));
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_trace_table(const Trace& t, bool all_rows) {
+  const TraceSettings& s = t.settings;
+  const TraceInput& in = t.input;
+  const auto names = channel_names(arma::uword(in.channels));
+  std::string out;
+  out += fmt::format("Trace of {} EM on '{}': {} x {} pixels, {} channel{} ({}), K = {}\n", s.implementation,
+                     in.path, in.width, in.height, in.channels, in.channels == 1 ? "" : "s", fmt::join(names, ", "),
+                     s.k);
+  out += fmt::format("Started from {}; tolerance {:g}{}, covariance ridge {:g}, cap {} iterations\n",
+                     s.init.empty() ? fmt::format("k-means (seed {})", s.seed) : fmt::format("'{}'", s.init),
+                     s.em.tolerance, s.em.relative_tolerance ? " (relative)" : " (absolute)", s.em.reg_covar,
+                     s.em.max_iterations);
+  out += "Ended: " + describe_end(t) + "\n\n";
+
+  // The column under "prior" is pi_k after the M-step; the log-likelihood is the E-step's,
+  // that is, of the mixture on the row above.
+  std::string prior_heads;
+  for (arma::uword k = 0; k < s.k; ++k) prior_heads += fmt::format(" {:>7}", fmt::format("pi_{}", k + 1));
+  out += fmt::format("{:>5}  {:>17}  {:>13}  {}\n", "iter", "log-likelihood", "change", prior_heads);
+  out += fmt::format("{:>5}  {:>17}  {:>13}  {}\n", "", "(E-step)", "", " priors after the M-step");
+  out += fmt::format("{:>5}  {:>17}  {:>13}  {}\n", 0, "", "", priors_cells(t.initial.priors) + "  initial mixture");
+
+  const std::size_t n = t.iterations.size();
+  const std::size_t head = 10, tail = 5;
+  if (all_rows || n <= head + tail + 2) {
+    for (const TraceIteration& it : t.iterations) out += table_row(it);
+  } else {
+    for (std::size_t i = 0; i < head; ++i) out += table_row(t.iterations[i]);
+    const double rise = t.iterations[n - tail - 1].log_likelihood - t.iterations[head - 1].log_likelihood;
+    out += fmt::format("{:>5}  ... {} iterations folded: the log-likelihood rose by {:.6e} over them (--all shows "
+                       "them)\n",
+                       "", n - head - tail, rise);
+    for (std::size_t i = n - tail; i < n; ++i) out += table_row(t.iterations[i]);
+  }
+  if (t.end.failed_iteration && t.end.failed_half_step)
+    out += fmt::format("{:>5}  stopped in the {}: {}\n", *t.end.failed_iteration,
+                       half_step_name(*t.end.failed_half_step), t.end.message);
+  out += fmt::format("\n'gmmlab trace show FILE --iteration I' shows every mean, covariance and prior of iteration I "
+                     "(0: the initial mixture).\n");
+  return out;
+}
+
+int parse_iteration(const Trace& t, const std::string& text, const std::string& flag) {
+  const int last = int(t.iterations.size());
+  if (text == "last") return t.last_iteration();
+  std::size_t used = 0;
+  long long i = -1;
+  try {
+    i = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty())
+    throw Error(fmt::format("{} '{}' is not an iteration number; give 0 (the initial mixture) to {}, or 'last'", flag,
+                            text, last));
+  if (i < 0 || i > last)
+    throw Error(fmt::format("{} {} is outside the trace, which holds iterations 0 (the initial mixture) to {}", flag,
+                            i, last));
+  return int(i);
+}
+
+std::string format_iteration(const Trace& t, int i) {
+  if (i < 0 || i > int(t.iterations.size()))
+    throw Error(fmt::format("iteration {} is outside the trace, which holds iterations 0 to {}", i,
+                            t.iterations.size()));
+  const auto names = channel_names(arma::uword(t.input.channels));
+  std::string out;
+  const Mixture* m = t.mixture_at(i);
+  if (i == 0) {
+    out += fmt::format("Iteration 0: the initial mixture ({})\n",
+                       t.settings.init.empty() ? fmt::format("k-means, seed {}", t.settings.seed)
+                                               : "from '" + t.settings.init + "'");
+    out += "  (no E-step yet: iteration 1's E-step evaluates this mixture)\n";
+  } else {
+    const TraceIteration& it = t.iterations[std::size_t(i - 1)];
+    out += fmt::format("Iteration {}\n", i);
+    out += fmt::format("  E-step on the mixture of iteration {}: log-likelihood {:.9e}", i - 1, it.log_likelihood);
+    out += it.change ? fmt::format(" (change {:+.6e})\n", *it.change) : std::string("\n");
+    out += fmt::format("    {:<22} {:>16} {:>16}\n", "component", "N_k (soft)", "pixels (hard)");
+    for (arma::uword k = 0; k < it.soft_counts.n_elem; ++k)
+      out += fmt::format("    {:<22} {:>16.4f} {:>16}\n", fmt::format("{} ({})", k + 1, colour_name(k)),
+                         it.soft_counts[k], it.hard_counts[k]);
+    if (!m) {
+      out += fmt::format("  M-step: none; the run stopped here: {}\n", t.end.message);
+      return out;
+    }
+    out += fmt::format("  M-step: the mixture of iteration {}\n", i);
+    for (const ComponentEvent& e : it.events) out += "    note: " + e.describe() + "\n";
+  }
+  for (arma::uword k = 0; k < m->components(); ++k) {
+    out += fmt::format("    component {} ({}): prior pi = {:.6f}\n", k + 1, colour_name(k), m->priors[k]);
+    std::string mean;
+    for (arma::uword c = 0; c < m->dims(); ++c) mean += fmt::format(" {:>13.6e}", m->means(k, c));
+    std::string heads;
+    for (const auto& n : names) heads += fmt::format(" {:>13}", n);
+    out += fmt::format("      mean mu  {}\n", heads);
+    out += fmt::format("               {}\n", mean);
+    out += "      covariance Sigma\n";
+    out += matrix_lines(m->covs.slice(k), names, "       ");
+  }
+  out += "  (values are in the Z-scored space: each channel has mean 0 and standard deviation 1)\n";
+  return out;
+}
+
+}  // namespace gmmlab
