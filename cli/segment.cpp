@@ -41,8 +41,9 @@ int run_segment(const SegmentOptions& o) {
   if (spec.init) inputs.push_back(*spec.init);
   const fs::path output = o.output.empty() ? fs::path(default_output(spec.image, spec.k)) : fs::path(o.output);
   refuse_overwrite(output, inputs, "-o");
-  if (!o.soft.empty()) refuse_overwrite(o.soft, inputs, "--soft");
-  if (!o.json.empty()) refuse_overwrite(o.json, inputs, "--json");
+  check_writable(output, true);
+  if (!o.soft.empty()) refuse_overwrite(o.soft, inputs, "--soft"), check_writable(o.soft, true);
+  if (!o.json.empty()) refuse_overwrite(o.json, inputs, "--json"), check_writable(o.json, false);
 
   Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);

@@ -187,7 +187,7 @@ std::string content_hash(const fs::path& path) {
 
 namespace {
 
-void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path) {
+void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path, bool dry_run = false) {
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
   if (fs::is_directory(path, ec))
@@ -200,6 +200,11 @@ void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path) 
   if (fd < 0)
     throw Error(fmt::format("cannot write {}: {}; choose a folder you can write to", quoted(path),
                             std::strerror(errno)));
+  if (dry_run) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return;
+  }
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -220,9 +225,7 @@ void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path) 
   }
 }
 
-}  // namespace
-
-void write_picture(const cv::Mat& picture, const fs::path& path) {
+std::vector<unsigned char> encode(const cv::Mat& picture, const fs::path& path) {
   const std::string extension = path.extension().string();
   std::vector<unsigned char> bytes;
   bool encoded = false;
@@ -234,8 +237,19 @@ void write_picture(const cv::Mat& picture, const fs::path& path) {
   if (!encoded)
     throw Error(fmt::format("cannot write {}: '{}' is not an image format OpenCV writes; end the name in .png",
                             quoted(path), extension));
-  write_whole(bytes, path);
+  return bytes;
 }
+
+}  // namespace
+
+void check_writable(const fs::path& path, bool picture) {
+  if (picture) (void)encode(cv::Mat(1, 1, CV_8UC3, cv::Scalar::all(0)), path);
+  // The same steps as a real write, with nothing left behind: a folder that exists, and a
+  // temporary file that can be made in it (root ignores permission bits, so try it).
+  write_whole({}, path, /*dry_run=*/true);
+}
+
+void write_picture(const cv::Mat& picture, const fs::path& path) { write_whole(encode(picture, path), path); }
 
 void write_text_file(const std::string& text, const fs::path& path) {
   write_whole(std::vector<unsigned char>(text.begin(), text.end()), path);

@@ -38,6 +38,11 @@ std::string content_hash(const std::filesystem::path& path);
 // folder does not exist or cannot be written, or the extension is not an image format.
 void write_picture(const cv::Mat& picture, const std::filesystem::path& path);
 
+// Checks, before any work, that write_picture (picture = true) or write_text_file could
+// write `path`: its folder exists and takes a new file, and a picture's extension is an
+// image format. Throws gmmlab::Error naming the path otherwise. Creates nothing.
+void check_writable(const std::filesystem::path& path, bool picture);
+
 // Writes text whole or not at all, the same way.
 void write_text_file(const std::string& text, const std::filesystem::path& path);
 

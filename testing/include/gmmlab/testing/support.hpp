@@ -28,8 +28,8 @@ struct CommandResult {
   std::string out, err;
 };
 
-// Runs a program with arguments (no shell), capturing stdout and stderr.
-CommandResult run_command(const std::vector<std::string>& argv);
+// Runs a program with arguments (no shell), capturing stdout and stderr; in `cwd` if given.
+CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {});
 
 std::filesystem::path sample_photo(const std::string& name = "chelsea.png");
 std::filesystem::path astronaut_photo();
