@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's second command, and what CI runs: install what is needed, then build and run
+# every test twice: the Release build, and a build with AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+for preset in release asan; do
+  echo "== $preset: configure, build, test"
+  cmake --preset "$preset"
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+done
