@@ -6,12 +6,14 @@
 
 #include "gmmlab/errors.hpp"
 #include "segment.hpp"
+#include "trace.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"GMM Lab: colour image segmentation with Gaussian mixtures fitted by EM", "gmmlab"};
   app.require_subcommand(1);
   int exit_code = 0;
   gmmlab::cli::add_segment_command(app, exit_code);
+  gmmlab::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -66,11 +66,14 @@ void TraceRecorder::on_finish(const EmOutcome& outcome) {
 }
 
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
-                   TraceSettings settings) {
+                   TraceSettings settings, EmObserver* also) {
   settings.implementation = std::string(steps.name());
   const EmOptions em = settings.em;
   TraceRecorder recorder(std::move(input), std::move(settings));
-  EmRun run(steps, x, initial, em, &recorder);
+  ObserverList observers;
+  observers.add(&recorder);
+  observers.add(also);
+  EmRun run(steps, x, initial, em, &observers);
   while (!run.finished()) run.half_step();
   return recorder.take();
 }

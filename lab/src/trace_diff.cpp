@@ -187,7 +187,6 @@ TraceDiff diff_traces(const Trace& a, const Trace& b, const DiffTolerance& tol, 
                        differing, values.size(), std::abs(largest->a - largest->b), largest->quantity);
     else
       r += fmt::format("  It is the only one of the {} values of this half-step that differs.\n", values.size());
-    r += fmt::format("{}\n", hint(iteration, h, first->quantity));
     d.report = r;
     return false;
   };
@@ -197,10 +196,14 @@ TraceDiff diff_traces(const Trace& a, const Trace& b, const DiffTolerance& tol, 
     const int agreed = half_step_number(d.iteration, d.half_step);
     if (agreed > 0) {
       std::string what = "the initial mixture";
-      if (d.iteration > 1) what += d.iteration == 2 ? ", iteration 1" : fmt::format(", iterations 1 to {}", d.iteration - 1);
+      if (d.iteration > 1)
+        what += d.iteration == 2   ? ", iteration 1"
+                : d.iteration == 3 ? ", iterations 1 and 2"
+                                   : fmt::format(", iterations 1 to {}", d.iteration - 1);
       if (d.half_step == HalfStep::m_step) what += fmt::format(", iteration {}'s E-step", d.iteration);
       r += fmt::format("Before it, {} half-step{} agreed: {}.\n", agreed, agreed == 1 ? "" : "s", what);
     }
+    if (d.quantity != "how the run goes on") r += hint(d.iteration, d.half_step, d.quantity) + "\n";
     r += fmt::format("{:<{}} {}\n", la + ":", width, end_summary(a));
     r += fmt::format("{:<{}} {}\n", lb + ":", width, end_summary(b));
     d.report = r;

@@ -122,7 +122,7 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   text(img, fmt::format("Log-likelihood of {} EM, K = {}, on {}", t.settings.implementation, t.settings.k,
                         image_name(t)),
        {90, 32}, 0.75, kInk, 2);
-  text(img, fmt::format("{}; each point is one E-step, evaluating the mixture the previous M-step made", ending(t)),
+  text(img, fmt::format("{}; one point per E-step", ending(t)),
        {90, 58}, 0.5, t.end.reason == StopReason::converged || t.end.reason == StopReason::iteration_cap ? kMuted : kWarn);
 
   // Top panel: the curve itself. EM never lowers it, so it should rise and level off.
@@ -143,51 +143,51 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   text(img, final_label, {std::min(lp.x, top.area.x + top.area.width - 8) - text_width(final_label, 0.5), lp.y + 22},
        0.5, kInk);
 
-  // Bottom panel: how much each iteration added, on a log scale, against the tolerance: the
-  // run stops when the change falls below the dashed line.
+  // Bottom panel: the size of each iteration's change, on a log scale, against the
+  // tolerance: the run stops when it falls below the dashed line. A fall is drawn in red:
+  // plain EM never lowers the log-likelihood, so a student sees at once when it happens.
   Panel bottom{{110, 500, kPlotWidth - 140, 150}, top.x0, top.x1, 0, 0};
   const double tol = t.settings.em.tolerance;
-  std::vector<std::pair<int, double>> rises;
-  bool decreased = false;
+  const bool tol_line = tol > 0 && !t.settings.em.relative_tolerance;
+  struct Step { int iteration; double log10_size; bool fell; };
+  std::vector<Step> steps;
   for (const auto& it : t.iterations)
-    if (it.change) {
-      if (*it.change > 0) rises.push_back({it.iteration, std::log10(*it.change)});
-      if (*it.change < 0) decreased = true;
-    }
-  double ylo = tol > 0 && !t.settings.em.relative_tolerance ? std::log10(tol) : INFINITY, yhi = -INFINITY;
-  for (const auto& [i, v] : rises) ylo = std::min(ylo, v), yhi = std::max(yhi, v);
+    if (it.change && *it.change != 0) steps.push_back({it.iteration, std::log10(std::abs(*it.change)), *it.change < 0});
+  double ylo = tol_line ? std::log10(tol) : INFINITY, yhi = -INFINITY;
+  for (const Step& st : steps) ylo = std::min(ylo, st.log10_size), yhi = std::max(yhi, st.log10_size);
   if (!std::isfinite(ylo)) ylo = -1;
   if (!std::isfinite(yhi)) yhi = ylo + 1;
   bottom.y0 = std::floor(ylo) - 0.5;
   bottom.y1 = std::ceil(yhi) + 0.5;
-  text(img, "Increase of the log-likelihood per iteration (log scale); EM stops when it falls below the tolerance",
+  text(img, "Size of the change per iteration (log scale); EM stops when it falls below the tolerance",
        {110, 488}, 0.5, kInk);
-  draw_axes(img, bottom, "iteration", "increase", true);
-  if (rises.empty()) {
-    text_centred(img, "no increase to show: the curve needs two iterations that rose",
+  draw_axes(img, bottom, "iteration", "|change|", true);
+  bool fell = false;
+  if (steps.empty()) {
+    text_centred(img, "nothing to show: the curve needs two iterations",
                  {bottom.area.x + bottom.area.width / 2, bottom.area.y + bottom.area.height / 2}, 0.55, kMuted);
   } else {
     std::vector<cv::Point> pts;
-    for (const auto& [i, v] : rises) pts.push_back(bottom.at(i, v));
+    for (const Step& st : steps) pts.push_back(bottom.at(st.iteration, st.log10_size));
     cv::polylines(img, pts, false, kCurve, 2, cv::LINE_AA);
-    if (n <= 80)
-      for (const cv::Point& p : pts) cv::circle(img, p, 3, kCurve, cv::FILLED, cv::LINE_AA);
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      fell = fell || steps[i].fell;
+      if (steps[i].fell)
+        cv::circle(img, pts[i], n <= 80 ? 4 : 2, kWarn, cv::FILLED, cv::LINE_AA);
+      else if (n <= 80)
+        cv::circle(img, pts[i], 3, kCurve, cv::FILLED, cv::LINE_AA);
+    }
   }
-  if (tol > 0 && !t.settings.em.relative_tolerance) {
+  if (tol_line) {
     const cv::Point a = bottom.at(bottom.x0, std::log10(tol)), b = bottom.at(bottom.x1, std::log10(tol));
     dashed_line(img, a, b, kWarn);
     text(img, fmt::format("tolerance {:g}", tol), {a.x + 8, a.y - 6}, 0.45, kWarn);
   }
-  if (decreased) {
-    // EM cannot lower the log-likelihood except by rounding: say so where the student looks.
-    for (const auto& it : t.iterations)
-      if (it.change && *it.change < 0) {
-        const cv::Point p = bottom.at(it.iteration, bottom.y0);
-        cv::drawMarker(img, {p.x, p.y - 6}, kWarn, cv::MARKER_TILTED_CROSS, 10, 2);
-      }
-    text(img, "x: the log-likelihood went down here; EM never does that, except by rounding",
-         {110, kPlotHeight - 8}, 0.5, kWarn);
-  }
+  const std::string rose = "blue: the log-likelihood rose by this much";
+  text(img, rose, {110, kPlotHeight - 8}, 0.45, kCurve);
+  if (fell)
+    text(img, "red: it fell (plain EM never does; a ridge or rounding can)",
+         {110 + text_width(rose, 0.45) + 24, kPlotHeight - 8}, 0.45, kWarn);
   return img;
 }
 

@@ -85,9 +85,10 @@ class TraceRecorder : public EmObserver {
 
 // Runs EM one half-step at a time (E-step, then M-step, for every implementation, so that the
 // trace says which half failed and two implementations are compared on the same operations)
-// and returns its trace. settings.em are the options EM runs with.
+// and returns its trace. settings.em are the options EM runs with; `also` (a progress bar,
+// say) sees the same half-steps.
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
-                   TraceSettings settings);
+                   TraceSettings settings, EmObserver* also = nullptr);
 
 nlohmann::json trace_to_json(const Trace& t);
 // Throws gmmlab::Error naming `source` and the first problem: wrong format name or version,

@@ -1,0 +1,309 @@
+#include "trace.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+
+#include "common.hpp"
+#include "gmmlab/errors.hpp"
+#include "gmmlab/image.hpp"
+#include "gmmlab/progress.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/trace.hpp"
+#include "implementations.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gmmlab::cli {
+
+namespace {
+
+// diff and compare promise 0 (agree), 1 (differ) and 2 (bad input), so their own errors must
+// not take main's exit 1.
+constexpr int kBadInput = 2;
+
+struct RecordOptions {
+  RunOptions run;
+  std::string output;
+  bool quiet = false;
+};
+struct ShowOptions {
+  std::string trace, iteration;
+  bool all = false;
+};
+struct DiffOptions {
+  std::string a, b;
+  DiffTolerance tol;
+};
+struct CompareOptions {
+  RunOptions run;
+  DiffTolerance tol;
+  std::string save_student, save_reference;
+};
+struct PictureOptions {
+  std::string trace, output, frames, image;
+};
+
+// Before any work: an output in a missing folder, or that is a folder, fails now rather than
+// after a long run.
+void check_output(const fs::path& output, const std::vector<fs::path>& inputs, const std::string& flag) {
+  refuse_overwrite(output, inputs, flag);
+  std::error_code ec;
+  const fs::path folder = output.has_parent_path() ? output.parent_path() : fs::path(".");
+  if (fs::is_directory(output, ec))
+    throw Error(fmt::format("{} '{}' is a folder; give a file name", flag, output.string()));
+  if (!fs::is_directory(folder, ec))
+    throw Error(fmt::format("{} '{}': the folder '{}' does not exist; create it first", flag, output.string(),
+                            folder.string()));
+}
+
+void check_tolerance(const DiffTolerance& tol) {
+  if (!(tol.rtol >= 0) || !std::isfinite(tol.rtol))
+    throw Error(fmt::format("--rtol is {}; give a relative tolerance of 0 or more (default 1e-6)", tol.rtol));
+  if (!(tol.atol >= 0) || !std::isfinite(tol.atol))
+    throw Error(fmt::format("--atol is {}; give an absolute tolerance of 0 or more (default 1e-8)", tol.atol));
+}
+
+TraceInput describe_input(const Problem& p, const ProblemSpec& spec) {
+  return {spec.image.string(), content_hash(spec.image), p.image.height, p.image.width, p.image.channels};
+}
+
+TraceSettings settings_of(const RunOptions& o, const ProblemSpec& spec) {
+  TraceSettings s;
+  s.k = spec.k;
+  s.seed = spec.seed;
+  s.init = o.init;
+  s.em = o.em;
+  return s;
+}
+
+std::string ending_sentence(const Trace& t) {
+  switch (t.end.reason) {
+    case StopReason::converged: return fmt::format("converged after {} iterations", t.end.iterations);
+    case StopReason::iteration_cap: return fmt::format("reached the cap of {} iterations", t.end.iterations);
+    default: return fmt::format("stopped after {} complete iterations", t.end.iterations);
+  }
+}
+
+// Runs `body`; a user's error becomes one line and exit code 2.
+template <class F>
+int bad_input_is_2(F&& body) {
+  try {
+    return body();
+  } catch (const Error& e) {
+    fmt::print(stderr, "gmmlab: {}\n", e.what());
+    return kBadInput;
+  }
+}
+
+int run_record(const RecordOptions& o) {
+  const std::unique_ptr<Steps> steps = make_implementation(o.run.impl);
+  const ProblemSpec spec = problem_spec(o.run);
+  std::vector<fs::path> inputs{spec.image};
+  if (spec.init) inputs.push_back(*spec.init);
+  check_output(o.output, inputs, "-o");
+
+  const Problem p = prepare_problem(o.run, *steps);
+  ProgressBar progress(stderr);
+  const Trace t = record_trace(*steps, p.x, p.initial, describe_input(p, spec), settings_of(o.run, spec),
+                               o.quiet ? nullptr : &progress);
+  write_trace(t, o.output);
+  for (const TraceIteration& it : t.iterations)
+    for (const ComponentEvent& e : it.events) fmt::print(stderr, "note: {}\n", e.describe());
+  if (t.end.failed_iteration && t.end.failed_half_step) {
+    // The trace up to the failure is what the student needs, so it is written; the exit code
+    // still says the run did not finish.
+    fmt::print(stderr, "gmmlab: EM stopped at iteration {}, {}: {}\n", *t.end.failed_iteration,
+               *t.end.failed_half_step == HalfStep::e_step ? "E-step" : "M-step", t.end.message);
+    fmt::print("trace of the {} complete iterations before it written to {}\n", t.end.iterations, o.output);
+    return 1;
+  }
+  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, ending_sentence(t),
+             t.iterations.empty() ? 0.0 : t.iterations.back().log_likelihood);
+  fmt::print("trace written to {} (see it with 'gmmlab trace show {}')\n", o.output, o.output);
+  return 0;
+}
+
+int run_show(const ShowOptions& o) {
+  const Trace t = read_trace(o.trace);
+  if (o.iteration.empty()) {
+    fmt::print("{}", format_trace_table(t, o.all));
+  } else {
+    fmt::print("{}", format_iteration(t, parse_iteration(t, o.iteration, "--iteration")));
+  }
+  return 0;
+}
+
+int run_diff(const DiffOptions& o) {
+  check_tolerance(o.tol);
+  const Trace a = read_trace(o.a), b = read_trace(o.b);
+  const TraceDiff d = diff_traces(a, b, o.tol, fs::path(o.a).filename().string(), fs::path(o.b).filename().string());
+  if (!d.comparable) throw Error("cannot compare these traces: " + d.refusal);
+  fmt::print("{}", d.report);
+  return d.agree ? 0 : 1;
+}
+
+// Z-score, the first exercise, is compared before EM: both EM runs then start from the
+// reference's Z-scored pixels and k-means mixture, so an E- or M-step can be checked even
+// while the Z-score is wrong or unwritten.
+bool compare_zscore(const Steps& other, const Problem& p, const DiffTolerance& tol) {
+  arma::mat z;
+  try {
+    z = other.zscore(p.image.pixels);
+  } catch (const NotImplemented& e) {
+    fmt::print("Z-score: {}\n  (EM below runs on the reference's Z-scored pixels)\n\n", e.what());
+    return false;
+  }
+  if (z.n_rows != p.x.n_rows || z.n_cols != p.x.n_cols) {
+    fmt::print("Z-score: the {} Z-score returned {}x{} for {}x{} pixels; it must keep the shape (handout "
+               "§Z-score)\n\n",
+               other.name(), z.n_rows, z.n_cols, p.x.n_rows, p.x.n_cols);
+    return false;
+  }
+  const auto names = channel_names(p.x.n_cols);
+  for (arma::uword n = 0; n < z.n_rows; ++n)
+    for (arma::uword c = 0; c < z.n_cols; ++c) {
+      const double a = z(n, c), b = p.x(n, c);
+      if (!(std::abs(a - b) <= tol.atol + tol.rtol * std::max(std::abs(a), std::abs(b)))) {
+        fmt::print("Z-score differs first at pixel {} (row {}, column {}), channel {}: {} {:.12e}, reference "
+                   "{:.12e} (raw value {:g}); see handout §Z-score\n  (EM below runs on the reference's Z-scored "
+                   "pixels)\n\n",
+                   n, n / arma::uword(p.image.width), n % arma::uword(p.image.width), names[c], other.name(), a, b,
+                   p.image.pixels(n, c));
+        return false;
+      }
+    }
+  fmt::print("Z-score: the {} and the reference agree on all {} values\n", other.name(), z.n_elem);
+  return true;
+}
+
+int run_compare(const CompareOptions& o) {
+  check_tolerance(o.tol);
+  const std::unique_ptr<Steps> other = make_implementation(o.run.impl);
+  const ReferenceSteps reference;
+  const ProblemSpec spec = problem_spec(o.run);
+  std::vector<fs::path> inputs{spec.image};
+  if (spec.init) inputs.push_back(*spec.init);
+  if (!o.save_student.empty()) check_output(o.save_student, inputs, "--save-student");
+  if (!o.save_reference.empty()) check_output(o.save_reference, inputs, "--save-reference");
+
+  const Problem p = prepare_problem(o.run, reference);
+  const bool zscore_agrees = compare_zscore(*other, p, o.tol);
+  const TraceInput input = describe_input(p, spec);
+  const TraceSettings settings = settings_of(o.run, spec);
+  const Trace mine = record_trace(*other, p.x, p.initial, input, settings);
+  const Trace theirs = record_trace(reference, p.x, p.initial, input, settings);
+  if (!o.save_student.empty()) write_trace(mine, o.save_student);
+  if (!o.save_reference.empty()) write_trace(theirs, o.save_reference);
+  const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
+  fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
+             spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
+  return zscore_agrees && d.agree ? 0 : 1;
+}
+
+// The photo a trace was recorded on, Z-scored as it was then; refuses another photo.
+arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
+  const fs::path path = override_path.empty() ? fs::path(t.input.path) : fs::path(override_path);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw Error(fmt::format("the film needs the photo the trace was recorded on, '{}', which is not there; give it "
+                            "with --image",
+                            path.string()));
+  if (content_hash(path) != t.input.content_hash)
+    throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); give that photo "
+                            "with --image",
+                            path.string()));
+  const Image image = load_image(path, int(t.settings.k));
+  std::unique_ptr<Steps> steps;
+  try {
+    steps = make_implementation(t.settings.implementation);
+  } catch (const Error&) {
+    // A trace from a library test names an implementation the tool does not have; its
+    // mixtures live in the same Z-scored space as the reference's.
+    steps = std::make_unique<ReferenceSteps>();
+  }
+  return steps->zscore(image.pixels);
+}
+
+int run_plot(const PictureOptions& o) {
+  check_output(o.output, {o.trace}, "-o");
+  const Trace t = read_trace(o.trace);
+  write_picture(plot_log_likelihood(t), o.output);
+  fmt::print("log-likelihood curve written to {}\n", o.output);
+  return 0;
+}
+
+int run_film(const PictureOptions& o) {
+  std::vector<fs::path> inputs{o.trace};
+  if (!o.image.empty()) inputs.push_back(o.image);
+  check_output(o.output, inputs, "-o");
+  const Trace t = read_trace(o.trace);
+  inputs.push_back(t.input.path);
+  refuse_overwrite(o.output, inputs, "-o");
+  const std::vector<int> frames =
+      o.frames.empty() ? default_film_iterations(t) : parse_film_iterations(t, o.frames, "--frames");
+  write_picture(draw_film(t, traced_pixels(t, o.image), frames), o.output);
+  fmt::print("filmstrip of iterations {} written to {}\n", fmt::join(frames, ", "), o.output);
+  return 0;
+}
+
+void add_tolerance_options(CLI::App& c, DiffTolerance& tol) {
+  c.add_option("--rtol", tol.rtol, "Relative tolerance (default 1e-6)");
+  c.add_option("--atol", tol.atol, "Absolute tolerance (default 1e-8); values agree when |a-b| <= atol + rtol*max(|a|,|b|)");
+}
+
+}  // namespace
+
+void add_trace_command(CLI::App& app, int& exit_code) {
+  CLI::App* trace = app.add_subcommand("trace", "Record EM half-step by half-step, show it, compare runs, draw it");
+  trace->require_subcommand(1);
+
+  auto record = std::make_shared<RecordOptions>();
+  CLI::App* c = trace->add_subcommand("record", "Run EM and write every half-step to a trace file");
+  add_run_options(*c, record->run);
+  c->add_option("-o,--output", record->output, "Trace file to write (e.g. run.trace.json)")->required();
+  c->add_flag("-q,--quiet", record->quiet, "No progress bar");
+  c->callback([record, &exit_code] { exit_code = run_record(*record); });
+
+  auto show = std::make_shared<ShowOptions>();
+  c = trace->add_subcommand("show", "Print a trace as a table, or every parameter of one iteration");
+  c->add_option("TRACE", show->trace, "Trace file")->required();
+  c->add_option("--iteration", show->iteration, "Show iteration I in full (0: the initial mixture, or 'last')");
+  c->add_flag("--all", show->all, "Print every iteration (a long run is folded in the middle otherwise)");
+  c->callback([show, &exit_code] { exit_code = run_show(*show); });
+
+  auto diff = std::make_shared<DiffOptions>();
+  c = trace->add_subcommand("diff", "Find the first half-step where two traces disagree (exit 0 agree, 1 differ, 2 bad input)");
+  c->add_option("A", diff->a, "First trace")->required();
+  c->add_option("B", diff->b, "Second trace")->required();
+  add_tolerance_options(*c, diff->tol);
+  c->callback([diff, &exit_code] { exit_code = bad_input_is_2([&] { return run_diff(*diff); }); });
+
+  auto compare = std::make_shared<CompareOptions>();
+  compare->run.impl = "student";
+  c = trace->add_subcommand("compare",
+                            "Run your implementation (--impl, default student) and the reference from the same initial "
+                            "mixture and show where they first differ (exit 0 agree, 1 differ, 2 bad input)");
+  add_run_options(*c, compare->run);
+  add_tolerance_options(*c, compare->tol);
+  c->add_option("--save-student", compare->save_student, "Also write the trace of your implementation here");
+  c->add_option("--save-reference", compare->save_reference, "Also write the trace of the reference here");
+  c->callback([compare, &exit_code] { exit_code = bad_input_is_2([&] { return run_compare(*compare); }); });
+
+  auto plot = std::make_shared<PictureOptions>();
+  c = trace->add_subcommand("plot", "Draw the log-likelihood curve of a trace as a PNG");
+  c->add_option("TRACE", plot->trace, "Trace file")->required();
+  c->add_option("-o,--output", plot->output, "PNG to write")->required();
+  c->callback([plot, &exit_code] { exit_code = run_plot(*plot); });
+
+  auto film = std::make_shared<PictureOptions>();
+  c = trace->add_subcommand("film", "Draw the segmentation at chosen iterations side by side as a PNG");
+  c->add_option("TRACE", film->trace, "Trace file")->required();
+  c->add_option("-o,--output", film->output, "PNG to write")->required();
+  c->add_option("--frames", film->frames, "Iterations to show, e.g. 0,1,5,last (default: 0,1,2,5,10,last)");
+  c->add_option("--image", film->image, "The photo the trace was recorded on, if it has moved");
+  c->callback([film, &exit_code] { exit_code = run_film(*film); });
+}
+
+}  // namespace gmmlab::cli
