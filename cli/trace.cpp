@@ -174,7 +174,7 @@ bool compare_zscore(const Steps& other, const Problem& p, const DiffTolerance& t
         return false;
       }
     }
-  fmt::print("Z-score: the {} and the reference agree on all {} values\n", other.name(), z.n_elem);
+  fmt::print("Z-score: the {} and the reference agree on all {} values\n\n", other.name(), z.n_elem);
   return true;
 }
 

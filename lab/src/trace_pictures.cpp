@@ -226,6 +226,7 @@ std::vector<int> parse_film_iterations(const Trace& t, const std::string& text, 
   while (std::getline(in, item, ',')) {
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) continue;
     const int i = parse_iteration(t, item, flag);
     if (!t.mixture_at(i))
       throw Error(fmt::format("{} {}: iteration {} has no mixture (the run stopped in its M-step); the last mixture "
