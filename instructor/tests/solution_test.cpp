@@ -1,6 +1,6 @@
 // The instructor solution, written the plain textbook way, agrees with the fast reference on
-// every graded quantity and gives the same segmentation: the skeleton's TODOs are enough for
-// full marks. Links gmmlab_solution and the reference, never the skeleton.
+// every graded quantity and gives the same segmentation: the skeleton's exercise blocks are
+// enough for full marks. Links gmmlab_solution and the reference, never the skeleton.
 #include <gtest/gtest.h>
 
 #include <cmath>
