@@ -51,7 +51,7 @@ struct TraceEnd {
   int iterations = 0;                   // M-steps completed
   std::optional<int> failed_iteration;  // where a failed run stopped ...
   std::optional<HalfStep> failed_half_step;  // ... and in which half
-  std::optional<Exercise> exercise;     // the student TODO that threw, for not_implemented
+  std::optional<Exercise> exercise;     // the unwritten student exercise that threw, for not_implemented
   std::string message;                  // the sentence the tools print, empty when it ended well
 };
 

@@ -106,7 +106,7 @@ TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
   }
 }
 
-// A student TODO that throws: the trace keeps what came before and names the half-step.
+// An unwritten student exercise that throws: the trace keeps what came before and names the half-step.
 class TodoMStep : public TextbookSteps {
  public:
   std::string_view name() const override { return "student"; }
