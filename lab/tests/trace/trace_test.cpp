@@ -107,7 +107,7 @@ TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
 }
 
 // An unwritten student exercise that throws: the trace keeps what came before and names the half-step.
-class TodoMStep : public TextbookSteps {
+class UnwrittenMStep : public TextbookSteps {
  public:
   std::string_view name() const override { return "student"; }
   Mixture m_step(const arma::mat&, const arma::mat&) const override {
@@ -115,10 +115,10 @@ class TodoMStep : public TextbookSteps {
   }
 };
 
-TEST(TraceRecord, TodoErrorEndsTheTraceAtItsHalfStep) {
+TEST(TraceRecord, UnwrittenExerciseEndsTheTraceAtItsHalfStep) {
   TempDir dir;
   const SmallProblem p = small_problem(small_photo(dir));
-  const Trace t = record(TodoMStep(), p);
+  const Trace t = record(UnwrittenMStep(), p);
   EXPECT_EQ(t.end.reason, StopReason::not_implemented);
   ASSERT_TRUE(t.end.failed_iteration && t.end.failed_half_step);
   EXPECT_EQ(*t.end.failed_iteration, 1);
@@ -126,8 +126,8 @@ TEST(TraceRecord, TodoErrorEndsTheTraceAtItsHalfStep) {
   EXPECT_EQ(t.end.exercise, Exercise::m_step);
   ASSERT_EQ(t.iterations.size(), 1u);  // its E-step was recorded
   EXPECT_FALSE(t.iterations[0].mixture);
-  write_trace(t, dir / "todo.json");
-  const Trace back = read_trace(dir / "todo.json");
+  write_trace(t, dir / "unwritten.json");
+  const Trace back = read_trace(dir / "unwritten.json");
   EXPECT_NE(format_trace_table(back).find("student M-step is not written yet"), std::string::npos);
   EXPECT_NE(format_iteration(back, 1).find("M-step: none"), std::string::npos);
 
@@ -223,7 +223,7 @@ TEST(TraceCompare, PlantedPriorMistakeIsFoundAfterCorrectMeansAndCovariances) {
 }
 
 #if GMMLAB_CLI_RUNS_SKELETON
-TEST(TraceSkeleton, CompareEndsWithTheFriendlyTodoErrorAndNothingCrashes) {
+TEST(TraceSkeleton, CompareEndsWithTheFriendlyNotWrittenErrorAndNothingCrashes) {
   TempDir dir;
   const fs::path photo = small_photo(dir);
   const CommandResult r = gmmlab({"trace", "compare", photo.string(), "-k", "3", "--iterations", "5"});
@@ -233,7 +233,7 @@ TEST(TraceSkeleton, CompareEndsWithTheFriendlyTodoErrorAndNothingCrashes) {
   EXPECT_NE(r.out.find("student E-step is not written yet"), std::string::npos) << r.out;
 }
 
-TEST(TraceSkeleton, RecordSaysWhichTodoAndWritesNothing) {
+TEST(TraceSkeleton, RecordSaysWhichExerciseAndWritesNothing) {
   TempDir dir;
   const CommandResult r =
       gmmlab({"trace", "record", small_photo(dir).string(), "--impl", "student", "-o", (dir / "s.json").string()});
