@@ -28,40 +28,80 @@ Assignment assign(const arma::mat& x, const arma::mat& centres, const arma::uvec
   const arma::uword blocks = (n + block - 1) / block;
   Assignment a;
   a.labels.set_size(n);
-  std::vector<arma::mat> block_sums(blocks);
-  std::vector<arma::uvec> block_counts(blocks);
+  // Per block: k x d sums, then k counts (as doubles: exact below 2^53).
+  const arma::uword width = k * d + k;
+  std::vector<double> partial(blocks * width, 0.0);
   std::vector<char> block_changed(blocks, 0);
-#pragma omp parallel for schedule(static)
-  for (arma::uword b = 0; b < blocks; ++b) {
-    arma::mat sums(k, d, arma::fill::zeros);
-    arma::uvec counts(k, arma::fill::zeros);
-    const arma::uword end = std::min(n, (b + 1) * block);
-    for (arma::uword i = b * block; i < end; ++i) {
-      arma::uword best = 0;
-      double best_distance = std::numeric_limits<double>::infinity();
+#pragma omp parallel
+  {
+    // Each loop below runs over a block's pixels with no branch, component by component and
+    // channel by channel, so that the compiler vectorises it; a loop over components per
+    // pixel does not vectorise, and this assignment is most of what k-means costs.
+    std::vector<double> distance(block), best(block);
+#pragma omp for schedule(dynamic)
+    for (arma::uword b = 0; b < blocks; ++b) {
+      const arma::uword first = b * block, m = std::min(n, first + block) - first;
+      arma::uword* label = a.labels.memptr() + first;
       for (arma::uword c = 0; c < k; ++c) {
-        double distance = 0;
+        // Squared distances summed over channels in channel order, as a per-pixel loop would.
+        std::fill_n(distance.data(), m, 0.0);
         for (arma::uword j = 0; j < d; ++j) {
-          const double diff = x(i, j) - centres(c, j);
-          distance += diff * diff;
+          const double* xj = x.colptr(j) + first;
+          const double centre = centres(c, j);
+          double* dist = distance.data();
+#pragma omp simd
+          for (arma::uword i = 0; i < m; ++i) dist[i] += (xj[i] - centre) * (xj[i] - centre);
         }
-        if (distance < best_distance) best_distance = distance, best = c;
+        const double* dist = distance.data();
+        double* nearest = best.data();
+        if (c == 0) {
+          std::copy_n(dist, m, nearest);
+          std::fill_n(label, m, 0);
+          continue;
+        }
+        // Strictly closer: ties go to the lower index.
+#pragma omp simd
+        for (arma::uword i = 0; i < m; ++i) {
+          const bool closer = dist[i] < nearest[i];
+          nearest[i] = closer ? dist[i] : nearest[i];
+          label[i] = closer ? c : label[i];
+        }
       }
-      a.labels[i] = best;
-      if (previous && (*previous)[i] != best) block_changed[b] = 1;
-      ++counts[best];
-      for (arma::uword j = 0; j < d; ++j) sums(best, j) += x(i, j);
+      double* out = &partial[b * width];
+      for (arma::uword c = 0; c < k; ++c) {
+        double count = 0;
+#pragma omp simd reduction(+ : count)
+        for (arma::uword i = 0; i < m; ++i) count += label[i] == c ? 1.0 : 0.0;
+        out[k * d + c] = count;
+        for (arma::uword j = 0; j < d; ++j) {
+          const double* xj = x.colptr(j) + first;
+          double sum = 0;
+#pragma omp simd reduction(+ : sum)
+          for (arma::uword i = 0; i < m; ++i) sum += label[i] == c ? xj[i] : 0.0;
+          out[c * d + j] = sum;
+        }
+      }
+      if (previous) {
+        const arma::uword* before = previous->memptr() + first;
+        int differ = 0;
+#pragma omp simd reduction(| : differ)
+        for (arma::uword i = 0; i < m; ++i) differ |= label[i] != before[i];
+        block_changed[b] = char(differ);
+      }
     }
-    block_sums[b] = std::move(sums);
-    block_counts[b] = std::move(counts);
   }
   a.sums.zeros(k, d);
   a.counts.zeros(k);
+  std::vector<double> counts(k, 0.0);
   for (arma::uword b = 0; b < blocks; ++b) {
-    a.sums += block_sums[b];
-    a.counts += block_counts[b];
+    const double* in = &partial[b * width];
+    for (arma::uword c = 0; c < k; ++c) {
+      for (arma::uword j = 0; j < d; ++j) a.sums(c, j) += in[c * d + j];
+      counts[c] += in[k * d + c];
+    }
     a.changed = a.changed || block_changed[b];
   }
+  for (arma::uword c = 0; c < k; ++c) a.counts[c] = arma::uword(counts[c]);
   if (!previous) a.changed = true;
   return a;
 }
@@ -130,11 +170,34 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) 
   arma::mat fallback = n > 1 ? arma::mat(arma::cov(x)) : arma::eye(d, d);
   arma::mat l;
   if (!arma::chol(l, fallback)) fallback = arma::eye(d, d);
+  // Each cluster's mean, then its scatter around that mean (the two passes np.cov makes),
+  // summed in pixel order straight from x: copying each cluster's rows out first would hold
+  // another copy of most of the image at 12 MP.
+  const arma::uword* label = clusters.labels.memptr();
+  arma::uvec members(k, arma::fill::zeros);
+  arma::mat sums(k, d, arma::fill::zeros);
+  for (arma::uword j = 0; j < d; ++j) {
+    const double* xj = x.colptr(j);
+    for (arma::uword i = 0; i < n; ++i) sums(label[i], j) += xj[i];
+  }
+  for (arma::uword i = 0; i < n; ++i) ++members[label[i]];
+  for (arma::uword c = 0; c < k; ++c)
+    if (members[c] > 0) m.means.row(c) = sums.row(c) / double(members[c]);
+  arma::cube scatter(d, d, k, arma::fill::zeros);
+  std::vector<double> centred(d);
+  for (arma::uword i = 0; i < n; ++i) {
+    const arma::uword c = label[i];
+    for (arma::uword j = 0; j < d; ++j) centred[j] = x(i, j) - m.means(c, j);
+    for (arma::uword a = 0; a < d; ++a)
+      for (arma::uword b = 0; b <= a; ++b) scatter(a, b, c) += centred[a] * centred[b];
+  }
   for (arma::uword c = 0; c < k; ++c) {
-    const arma::uvec members = arma::find(clusters.labels == c);
-    m.priors[c] = double(members.n_elem) / double(n);
-    if (members.n_elem > 0) m.means.row(c) = arma::mean(x.rows(members), 0);
-    arma::mat s = members.n_elem >= 2 ? arma::mat(arma::cov(x.rows(members))) : fallback;  // np.cov: 1/(n-1)
+    m.priors[c] = double(members[c]) / double(n);
+    arma::mat s = fallback;
+    if (members[c] >= 2) {  // np.cov: 1/(n-1)
+      for (arma::uword a = 0; a < d; ++a)
+        for (arma::uword b = 0; b <= a; ++b) s(a, b) = s(b, a) = scatter(a, b, c) / double(members[c] - 1);
+    }
     // A cluster of identical pixels has a zero covariance, which no Gaussian can have.
     if (!arma::chol(l, s)) s = fallback;
     m.covs.slice(c) = s;
