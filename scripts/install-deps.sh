@@ -8,6 +8,7 @@ packages=(
   libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev libomp-dev
   libgtest-dev libbenchmark-dev
   python3-skimage  # astronaut.png for the tests (public domain)
+  python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
 )
 
 missing=()
