@@ -6,14 +6,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
-#include "gmmlab/fast_math.hpp"
+#include "chunk_pool.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/fast_math.hpp"
 #include "gmmlab/gaussian.hpp"
 
 namespace gmmlab {
 
+// The count lives in OpenMP's setting, so that OMP_NUM_THREADS, --threads and the lab's own
+// OpenMP loops (k-means) all agree; the reference's loops run on detail::ChunkPool.
 int set_reference_threads(int threads) {
   if (threads > 0) omp_set_num_threads(threads);
   return omp_get_max_threads();
@@ -33,7 +37,7 @@ using detail::v4i;
 // (8 KB) stay in L1 between the E-step's passes and the M-step's sums.
 constexpr arma::uword kBlock = 256;
 // Blocks are added in order within a chunk and chunks in order at the end, so the tree of
-// additions depends on neither the thread count nor the schedule. 16 blocks (4096 pixels)
+// additions depends on neither the thread count nor which thread runs which chunk. 16 blocks (4096 pixels)
 // keep the chunk sums a few MB even at 50 MP, and give two threads work to share from
 // 0.01 MP up.
 constexpr arma::uword kChunkBlocks = 16;
@@ -201,16 +205,14 @@ std::vector<double> reduce_blocks(arma::uword n, arma::uword k, arma::uword d, s
   const arma::uword blocks = block_count(n);
   const arma::uword chunks = (blocks + kChunkBlocks - 1) / kChunkBlocks;
   std::vector<double> partial(chunks * width, 0.0);
-#pragma omp parallel if (chunks > 1)
-  {
-    Scratch scratch(k, d);
-    // Dynamic: when another process takes a core for a while, the other threads take over
-    // its chunks instead of waiting for them (which chunk a thread sums changes nothing).
-#pragma omp for schedule(dynamic)
-    for (arma::uword ch = 0; ch < chunks; ++ch)
-      for (arma::uword b = ch * kChunkBlocks; b < std::min(blocks, (ch + 1) * kChunkBlocks); ++b)
-        body(b * kBlock, std::min(kBlock, n - b * kBlock), scratch, &partial[ch * width]);
-  }
+  const int threads = std::max(1, omp_get_max_threads());
+  std::vector<std::optional<Scratch>> scratch(static_cast<std::size_t>(threads));
+  detail::ChunkPool::instance().run(chunks, threads, [&](std::size_t ch, int thread) {
+    std::optional<Scratch>& s = scratch[std::size_t(thread)];
+    if (!s) s.emplace(k, d);  // by the thread that uses it, so its pages are local to it
+    for (arma::uword b = ch * kChunkBlocks; b < std::min(blocks, (ch + 1) * kChunkBlocks); ++b)
+      body(b * kBlock, std::min(kBlock, n - b * kBlock), *s, &partial[ch * width]);
+  });
   std::vector<double> total(width, 0.0);
   for (arma::uword ch = 0; ch < chunks; ++ch)
     for (std::size_t j = 0; j < width; ++j) total[j] += partial[ch * width + j];

@@ -1,8 +1,8 @@
 #pragma once
 // The complete implementation of the lab's three exercises, written for speed: pixels are
 // processed in fixed blocks (no N x K matrix in a full iteration, no per-pixel allocation
-// or virtual call), in parallel with OpenMP, and the blocks' partial sums are added in block
-// order so the answer does not depend on the number of threads.
+// or virtual call), in parallel on a pool of sleeping worker threads, and the blocks' partial
+// sums are added in a fixed order so the answer does not depend on the number of threads.
 #include "gmmlab/steps.hpp"
 
 namespace gmmlab {
