@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "gmmlab: out of memory; try a smaller image or a smaller K\n");
     return 1;
+  } catch (const std::exception& e) {
+    // Not an error a user can cause: still one line, never a core dump.
+    fmt::print(stderr, "gmmlab: internal error: {}; please report it with the command you ran\n", e.what());
+    return 3;
   }
   return exit_code;
 }

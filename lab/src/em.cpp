@@ -53,6 +53,7 @@ const char* to_string(StopReason r) {
     case StopReason::collapsed: return "collapsed";
     case StopReason::not_finite: return "not_finite";
     case StopReason::not_implemented: return "not_implemented";
+    case StopReason::failed: return "failed";
   }
   return "?";
 }
@@ -80,6 +81,14 @@ bool EmRun::guarded(HalfStep h, F&& f) {
                                 : e.exercise() == Exercise::e_step ? HalfStep::e_step
                                                                    : h;
     finish(StopReason::not_implemented, e.what());
+    return false;
+  } catch (const std::exception& e) {
+    // A student's Armadillo call on matrices that do not fit throws std::logic_error: say
+    // where it happened instead of letting it end the program.
+    outcome_.failed_half_step = h;
+    finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} threw an error: {}",
+                                           outcome_.iterations + 1, steps_.name(),
+                                           h == HalfStep::e_step ? "E-step" : "M-step", e.what()));
     return false;
   }
 }
@@ -115,7 +124,7 @@ void EmRun::full_iteration() {
   Iteration it;
   try {
     it = steps_.iterate(x_, outcome_.mixture);
-  } catch (const NotImplemented&) {
+  } catch (const std::exception&) {
     // A fused iteration cannot say how far it got. Replay it half by half, so that an
     // E-step that works is recorded before the M-step's error.
     half_step();

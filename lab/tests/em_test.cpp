@@ -261,3 +261,20 @@ TEST(EmDriver, NaNFromAnImplementationStopsTheRunWithoutNaNMixture) {
   EXPECT_EQ(e.reason, gmmlab::StopReason::not_finite);
   EXPECT_NE(e.message.find("log-likelihood"), std::string::npos) << e.message;
 }
+
+TEST(EmDriver, ImplementationThatThrowsStopsTheRunWithWhereItHappened) {
+  struct Throws : gmmlab::Steps {
+    std::string_view name() const override { return "student"; }
+    arma::mat zscore(const arma::mat& raw) const override { return raw; }
+    gmmlab::Posterior e_step(const arma::mat& x, const gmmlab::Mixture& m) const override { return reference.e_step(x, m); }
+    gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
+      return {x * gamma, {}, {}};  // N x d times N x K: Armadillo throws std::logic_error
+    }
+  };
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::EmOutcome r = gmmlab::run_em(Throws(), x, gmmlab::kmeans_init(x, 2, {.seed = 0}), {});
+  EXPECT_EQ(r.reason, gmmlab::StopReason::failed);
+  EXPECT_EQ(r.failed_half_step, gmmlab::HalfStep::m_step);
+  EXPECT_NE(r.message.find("the student M-step threw an error"), std::string::npos) << r.message;
+  EXPECT_EQ(r.log_likelihood.size(), 1u);
+}

@@ -41,7 +41,8 @@ enum class StopReason {
   iteration_cap,   // max_iterations reached
   collapsed,       // a covariance stopped being positive definite (see events)
   not_finite,      // the implementation returned NaN or infinity
-  not_implemented  // a student TODO threw NotImplemented
+  not_implemented, // a student TODO threw NotImplemented
+  failed           // the implementation threw another error (a bug in it: shapes that do not fit, ...)
 };
 const char* to_string(StopReason r);
 
