@@ -41,3 +41,4 @@ endfunction()
 # gmmlab::student, what `--impl student` runs: the folder GMMLAB_STUDENT_DIR names.
 gmmlab_add_student_library(gmmlab_student "${GMMLAB_STUDENT_DIR}")
 add_library(gmmlab::student ALIAS gmmlab_student)
+
