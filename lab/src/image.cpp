@@ -24,7 +24,8 @@ namespace gmmlab {
 
 namespace {
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+// fmt rather than operator+: GCC 12 gives a false -Wrestrict on "'" + std::string + "'".
+std::string quoted(const fs::path& p) { return fmt::format("'{}'", p.string()); }
 
 std::string human_bytes(double bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
@@ -195,7 +196,7 @@ void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path, 
   if (!fs::is_directory(folder, ec))
     throw Error(fmt::format("cannot write {}: the folder {} does not exist; create it first", quoted(path),
                             quoted(folder)));
-  std::string temp = (folder / ("." + path.filename().string() + ".XXXXXX")).string();
+  std::string temp = (folder / fmt::format(".{}.XXXXXX", path.filename().string())).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0)
     throw Error(fmt::format("cannot write {}: {}; choose a folder you can write to", quoted(path),
