@@ -78,14 +78,6 @@ TraceSettings settings_of(const RunOptions& o, const ProblemSpec& spec) {
   return s;
 }
 
-std::string ending_sentence(const Trace& t) {
-  switch (t.end.reason) {
-    case StopReason::converged: return fmt::format("converged after {} iterations", t.end.iterations);
-    case StopReason::iteration_cap: return fmt::format("reached the cap of {} iterations", t.end.iterations);
-    default: return fmt::format("stopped after {} complete iterations", t.end.iterations);
-  }
-}
-
 // Runs `body`; a user's error becomes one line and exit code 2.
 template <class F>
 int bad_input_is_2(F&& body) {
@@ -119,7 +111,7 @@ int run_record(const RecordOptions& o) {
     fmt::print("trace of the {} complete iterations before it written to {}\n", t.end.iterations, o.output);
     return 1;
   }
-  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, ending_sentence(t),
+  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, describe_ending(t),
              t.iterations.empty() ? 0.0 : t.iterations.back().log_likelihood);
   fmt::print("trace written to {} (see it with 'gmmlab trace show {}')\n", o.output, o.output);
   return 0;

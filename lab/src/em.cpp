@@ -46,6 +46,8 @@ std::string ComponentEvent::describe() const {
   return {};
 }
 
+const char* half_step_name(HalfStep h) { return h == HalfStep::e_step ? "E-step" : "M-step"; }
+
 const char* to_string(StopReason r) {
   switch (r) {
     case StopReason::converged: return "converged";

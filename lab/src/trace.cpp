@@ -82,8 +82,6 @@ Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initia
 
 namespace {
 
-const char* half_step_name(HalfStep h) { return h == HalfStep::e_step ? "E-step" : "M-step"; }
-
 json events_to_json(const std::vector<ComponentEvent>& events) {
   json out = json::array();
   for (const ComponentEvent& e : events)
@@ -368,23 +366,30 @@ std::string colour_name(arma::uword component) {
   return names[component % names.size()];
 }
 
-namespace {
-
-std::string describe_end(const Trace& t) {
+std::string describe_ending(const Trace& t) {
   const TraceEnd& e = t.end;
   switch (e.reason) {
+    case StopReason::converged: return fmt::format("converged after {} iterations", e.iterations);
+    case StopReason::iteration_cap: return fmt::format("reached the cap of {} iterations", e.iterations);
+    default:
+      return fmt::format("stopped with an error{} after {} complete iterations",
+                         e.failed_iteration && e.failed_half_step
+                             ? fmt::format(" at iteration {}, {},", *e.failed_iteration, half_step_name(*e.failed_half_step))
+                             : "",
+                         e.iterations);
+  }
+}
+
+namespace {
+
+// show's longer version: the tolerance that was met, or the error's own words.
+std::string describe_end(const Trace& t) {
+  switch (t.end.reason) {
     case StopReason::converged:
-      return fmt::format("converged after {} iterations (the log-likelihood changed by less than {:g}{})",
-                         e.iterations, t.settings.em.tolerance,
-                         t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
-    case StopReason::iteration_cap:
-      return fmt::format("stopped at the iteration cap ({} iterations) before converging", e.iterations);
-    default: {
-      std::string where;
-      if (e.failed_iteration && e.failed_half_step)
-        where = fmt::format(" at iteration {}, {}", *e.failed_iteration, half_step_name(*e.failed_half_step));
-      return fmt::format("failed{} after {} complete iterations: {}", where, e.iterations, e.message);
-    }
+      return fmt::format("{} (the log-likelihood changed by less than {:g}{})", describe_ending(t),
+                         t.settings.em.tolerance, t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
+    case StopReason::iteration_cap: return fmt::format("{} before converging", describe_ending(t));
+    default: return fmt::format("{}: {}", describe_ending(t), t.end.message);
   }
 }
 

@@ -12,8 +12,6 @@ namespace gmmlab {
 
 namespace {
 
-const char* half_name(HalfStep h) { return h == HalfStep::e_step ? "E-step" : "M-step"; }
-
 // One compared number: where it is and both values.
 struct Value {
   std::string quantity;
@@ -53,20 +51,9 @@ double allowed(const DiffTolerance& tol, double a, double b) {
 }
 
 std::string end_summary(const Trace& t) {
-  const TraceEnd& e = t.end;
-  std::string how;
-  switch (e.reason) {
-    case StopReason::converged: how = "converged"; break;
-    case StopReason::iteration_cap: how = "reached the iteration cap"; break;
-    default:
-      how = fmt::format("stopped with an error{}",
-                        e.failed_iteration && e.failed_half_step
-                            ? fmt::format(" at iteration {}, {}", *e.failed_iteration, half_name(*e.failed_half_step))
-                            : "");
-  }
   const std::string ll =
       t.iterations.empty() ? "no log-likelihood" : fmt::format("last log-likelihood {:.9e}", t.iterations.back().log_likelihood);
-  return fmt::format("{} iterations, {}, {}", e.iterations, how, ll);
+  return fmt::format("{}, {}", describe_ending(t), ll);
 }
 
 std::string refusal(const Trace& a, const Trace& b, const std::string& na, const std::string& nb) {
@@ -108,7 +95,7 @@ int half_step_number(int iteration, std::optional<HalfStep> h) {
 
 std::string where(int iteration, std::optional<HalfStep> h) {
   if (iteration == 0) return "the initial mixture";
-  return fmt::format("iteration {}, {}", iteration, half_name(*h));
+  return fmt::format("iteration {}, {}", iteration, half_step_name(*h));
 }
 
 // What to read when the first difference is here: every value before it agreed, so the

@@ -47,6 +47,7 @@ enum class StopReason {
 const char* to_string(StopReason r);
 
 enum class HalfStep { e_step, m_step };
+const char* half_step_name(HalfStep h);  // "E-step", "M-step"
 
 struct EmOutcome {
   Mixture mixture;                     // the last valid mixture
