@@ -96,7 +96,8 @@ int run_record(const RecordOptions& o) {
   if (spec.init) inputs.push_back(*spec.init);
   check_output(o.output, inputs, "-o");
 
-  const Problem p = prepare_problem(o.run, *steps);
+  Problem p = prepare_problem(o.run, *steps);
+  p.image.pixels.reset();  // raw values are not needed after the Z-score: 288 MB at 12 MP
   ProgressBar progress(stderr);
   const Trace t = record_trace(*steps, p.x, p.initial, describe_input(p, spec), settings_of(o.run, spec),
                                o.quiet ? nullptr : &progress);

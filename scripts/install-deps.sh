@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
+  zlib1g-dev  # gzip traces (trace record -o run.trace.json.gz)
 )
 
 missing=()

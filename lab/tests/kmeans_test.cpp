@@ -1,10 +1,10 @@
 // The k-means initialisation: deterministic, and no NaN whatever the data.
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include "gmmlab/image.hpp"
 #include "gmmlab/kmeans.hpp"
 #include "gmmlab/reference.hpp"
+#include "gmmlab/worker_pool.hpp"
 #include "gmmlab/testing/support.hpp"
 
 namespace {
@@ -32,12 +32,12 @@ TEST(KMeansInit, SameImageKAndSeedGiveTheSameInit) {
 
 TEST(KMeansInit, ThreadCountDoesNotChangeTheInit) {
   const arma::mat x = sample_pixels();
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(1);
+  const int before = gmmlab::thread_count();
+  gmmlab::set_threads(1);
   const gmmlab::Mixture one = gmmlab::kmeans_init(x, 5, {.seed = 3});
-  omp_set_num_threads(2);
+  gmmlab::set_threads(2);
   const gmmlab::Mixture two = gmmlab::kmeans_init(x, 5, {.seed = 3});
-  omp_set_num_threads(before);
+  gmmlab::set_threads(before);
   EXPECT_TRUE(identical(one, two));
 }
 

@@ -9,14 +9,17 @@ namespace gmmlab {
 
 struct KMeansOptions {
   std::uint64_t seed = 0;
-  int max_iterations = 100;        // Lloyd iterations over all pixels
+  int max_iterations = 100;            // Lloyd iterations on the sample (all pixels if no larger)
   arma::uword seeding_sample = 20000;  // k-means++ picks centres from this many pixels
+  arma::uword lloyd_sample = 262144;   // larger images: Lloyd runs on this many evenly spread pixels,
+  int full_iterations = 3;             // then at most this many iterations over all of them
 };
 
 struct KMeansResult {
   arma::mat centres;    // K x d
   arma::uvec labels;    // N, cluster of each pixel
-  int iterations = 0;   // Lloyd iterations run
+  int iterations = 0;   // Lloyd iterations run (on the sample, for a large image)
+  int full_iterations = 0;  // then over all the pixels (0 when the image was no larger than the sample)
 };
 
 // Deterministic: the same data, K and seed give the same result on every run and thread
