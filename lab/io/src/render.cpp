@@ -24,8 +24,6 @@ cv::Vec3b palette_rgb(arma::uword component) {
   return {c[0], c[1], c[2]};
 }
 
-arma::uvec most_likely(const arma::mat& gamma) { return arma::index_max(gamma, 1); }
-
 void paint_hard(const arma::mat& scores, cv::Mat& out, arma::uword first) {
   const arma::uvec labels = most_likely(scores);
   auto* px = out.ptr<cv::Vec3b>() + first;

@@ -3,7 +3,7 @@
 #include <armadillo>
 #include <opencv2/core.hpp>
 
-#include "gmmlab/steps.hpp"
+#include "gmmlab/steps.hpp"  // most_likely, Steps
 
 namespace gmmlab {
 
@@ -15,8 +15,6 @@ cv::Vec3b palette_rgb(arma::uword component);
 cv::Mat render_hard(const arma::mat& gamma, int height, int width);
 // Each pixel a blend of the palette colours weighted by its responsibilities.
 cv::Mat render_soft(const arma::mat& gamma, int height, int width);
-// Labels (argmax per row of gamma), shared by render_hard and the tracer's label counts.
-arma::uvec most_likely(const arma::mat& gamma);
 
 // The same for a block of rows: paints pixels first .. first + rows - 1 of `out` (8-bit BGR,
 // the image's size). scores may be gamma or anything with the same argmax (log-densities).
