@@ -20,7 +20,7 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_option("--seed", o.seed, "Seed of the k-means initialisation (default 0)");
   command.add_option("--init", o.init, "Initial mixture JSON (skips k-means)");
   command.add_option("--impl", o.impl, "Implementation to run: reference or student (default reference)");
-  command.add_option("--threads", o.threads, "Threads for the reference (default: OMP_NUM_THREADS, else every core)");
+  command.add_option("--threads", o.threads, "Threads for the reference and k-means (default: OMP_NUM_THREADS, else every core)");
 }
 
 ProblemSpec problem_spec(const RunOptions& o) {
@@ -35,8 +35,9 @@ ProblemSpec problem_spec(const RunOptions& o) {
   return spec;
 }
 
-Problem prepare_problem(const RunOptions& o, const Steps& steps) {
-  const ProblemSpec spec = problem_spec(o);
+Problem prepare_problem(const RunOptions& o, const Steps& steps, bool keep_raw_pixels) {
+  ProblemSpec spec = problem_spec(o);
+  spec.keep_raw_pixels = keep_raw_pixels;
   set_reference_threads(o.threads);
   Problem p = prepare(spec, steps);
   if (spec.init && o.k_given && p.initial.components() != arma::uword(o.k))

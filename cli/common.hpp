@@ -30,7 +30,7 @@ void add_run_options(CLI::App& command, RunOptions& options);
 ProblemSpec problem_spec(const RunOptions& options);
 
 // Loads, Z-scores and initialises; also applies --threads. Prints notes about the image.
-Problem prepare_problem(const RunOptions& options, const Steps& steps);
+Problem prepare_problem(const RunOptions& options, const Steps& steps, bool keep_raw_pixels = false);
 
 // Refuses to write `output` over any of `inputs` (the input is never overwritten).
 void refuse_overwrite(const std::filesystem::path& output, const std::vector<std::filesystem::path>& inputs,

@@ -45,8 +45,7 @@ int run_segment(const SegmentOptions& o) {
   if (!o.soft.empty()) refuse_overwrite(o.soft, inputs, "--soft"), check_writable(o.soft, true);
   if (!o.json.empty()) refuse_overwrite(o.json, inputs, "--json"), check_writable(o.json, false);
 
-  Problem p = prepare_problem(o.run, *steps);
-  p.image.pixels.reset();  // raw values are not needed after the Z-score: 288 MB at 12 MP
+  const Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);
   auto t = std::chrono::steady_clock::now();
   const EmOutcome outcome = run_em(*steps, p.x, p.initial, o.run.em, o.quiet ? nullptr : &progress);

@@ -337,14 +337,19 @@ decltype(auto) by_dims(arma::uword d, F&& f) {
 arma::mat ReferenceSteps::zscore(const arma::mat& raw) const {
   arma::mat z(raw.n_rows, raw.n_cols);
   for (arma::uword j = 0; j < raw.n_cols; ++j) {
-    const arma::vec column = raw.col(j);
+    // The column in place, not a copy: at 12 MP a copy is 96 MB more at the Z-score's peak.
+    const arma::vec column(const_cast<double*>(raw.colptr(j)), raw.n_rows, false, true);
     if (column.n_elem == 0 || column.max() == column.min()) {  // constant: no spread to divide by
       z.col(j).zeros();
       continue;
     }
     const double mean = arma::mean(column);
-    const double std_population = std::sqrt(arma::mean(arma::square(column - mean)));
-    z.col(j) = (column - mean) / std_population;
+    // The squared deviations are summed from the output column, which holds them until it is
+    // overwritten: no N-long temporary (same values, same order, same result).
+    arma::vec out(z.colptr(j), z.n_rows, false, true);
+    out = arma::square(column - mean);
+    const double std_population = std::sqrt(arma::mean(out));
+    out = (column - mean) / std_population;
   }
   return z;
 }

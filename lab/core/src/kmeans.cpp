@@ -21,7 +21,6 @@ double uniform(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
 // Nearest centre of every pixel. Pixels are split into fixed chunks whose partial sums are
 // added in chunk order, so the result does not depend on the number of threads.
 struct Assignment {
-  arma::uvec labels;
   arma::mat sums;     // K x d
   arma::uvec counts;  // K
   bool changed = false;
@@ -32,7 +31,8 @@ constexpr arma::uword kChunk = 4096;
 // The assignment of one chunk: four pixels at a time, all K squared distances computed with the
 // pixels in registers (a loop per pixel over components does not vectorise by itself), then
 // one pass per component for its count and sums, masked by the labels.
-void assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::uword k, arma::uword first,
+// Returns whether a label changed.
+bool assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::uword k, arma::uword first,
                   arma::uword m, arma::uword* label, double* scratch, double* out) {
   using detail::load;
   using detail::splat;
@@ -69,7 +69,12 @@ void assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::
     }
     detail::store(best_label + i, best_c);
   }
-  for (arma::uword i = 0; i < m; ++i) label[i] = arma::uword(best_label[i]);
+  bool changed = false;
+  for (arma::uword i = 0; i < m; ++i) {
+    const arma::uword nearest = arma::uword(best_label[i]);
+    changed = changed || nearest != label[i];
+    label[i] = nearest;
+  }
   for (arma::uword i = m; i < padded; ++i) best_label[i] = -1;  // padding belongs to no cluster
   // Per component: its count, then its d sums (k * d sums first, then k counts, in `out`).
   for (arma::uword c = 0; c < k; ++c) {
@@ -86,13 +91,15 @@ void assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::
     for (arma::uword j = kMaxDims; j < d; ++j)  // more than four channels: plain loop
       for (arma::uword i = 0; i < m; ++i) out[c * d + j] += label[i] == c ? cols[j][i] : 0.0;
   }
+  return changed;
 }
 
-Assignment assign(const arma::mat& x, const arma::mat& centres, const arma::uvec* previous) {
+// Assigns every pixel to its nearest centre, in place in `labels` (N, the previous assignment:
+// one label vector rather than two, 96 MB at 12 MP), and sums the clusters.
+Assignment assign(const arma::mat& x, const arma::mat& centres, arma::uvec& labels) {
   const arma::uword n = x.n_rows, d = x.n_cols, k = centres.n_rows;
   const arma::uword chunks = (n + kChunk - 1) / kChunk;
   Assignment a;
-  a.labels.set_size(n);
   // Per chunk: k x d sums, then k counts (as doubles: exact below 2^53).
   const arma::uword width = k * d + k;
   std::vector<double> partial(chunks * width, 0.0);
@@ -105,9 +112,7 @@ Assignment assign(const arma::mat& x, const arma::mat& centres, const arma::uvec
     std::vector<double>& s = scratch[std::size_t(thread)];
     if (s.empty()) s.resize((d + 1) * kChunk);
     const arma::uword first = ch * kChunk, m = std::min(n, first + kChunk) - first;
-    arma::uword* label = a.labels.memptr() + first;
-    assign_chunk(x, flat, k, first, m, label, s.data(), &partial[ch * width]);
-    if (previous) chunk_changed[ch] = !std::equal(label, label + m, previous->memptr() + first);
+    chunk_changed[ch] = assign_chunk(x, flat, k, first, m, labels.memptr() + first, s.data(), &partial[ch * width]);
   });
   a.sums.zeros(k, d);
   a.counts.zeros(k);
@@ -121,16 +126,16 @@ Assignment assign(const arma::mat& x, const arma::mat& centres, const arma::uvec
     a.changed = a.changed || chunk_changed[ch];
   }
   for (arma::uword c = 0; c < k; ++c) a.counts[c] = arma::uword(counts[c]);
-  if (!previous) a.changed = true;
   return a;
 }
 
 // Lloyd's iterations from `centres` until no label changes, the centres move less than
 // `tolerance`, or `max_iterations` updates. Returns the number of updates; leaves the last
-// assignment in `a`.
-int lloyd(const arma::mat& x, arma::mat& centres, int max_iterations, double tolerance, Assignment& a) {
+// assignment in `labels`.
+int lloyd(const arma::mat& x, arma::mat& centres, int max_iterations, double tolerance, arma::uvec& labels) {
   const arma::uword k = centres.n_rows;
-  a = assign(x, centres, nullptr);
+  labels.zeros(x.n_rows);  // the first assignment's changes are not looked at
+  Assignment a = assign(x, centres, labels);
   int iterations = 0;
   while (iterations < max_iterations) {
     ++iterations;
@@ -139,7 +144,7 @@ int lloyd(const arma::mat& x, arma::mat& centres, int max_iterations, double tol
       if (a.counts[c] > 0) moved.row(c) = a.sums.row(c) / double(a.counts[c]);  // an empty cluster stays put
     const double shift = arma::accu(arma::square(moved - centres));
     centres = std::move(moved);
-    Assignment next = assign(x, centres, &a.labels);
+    Assignment next = assign(x, centres, labels);
     const bool stable = !next.changed || shift <= tolerance;
     a = std::move(next);
     if (stable) break;
@@ -196,10 +201,8 @@ KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& opti
   // Stop when the centres move less than sklearn's default tolerance: 1e-4 of the mean
   // per-channel variance, summed over all centres.
   const double tolerance = 1e-4 * arma::mean(arma::var(lloyd_data, 1, 0));
-  Assignment a;
-  r.iterations = lloyd(lloyd_data, r.centres, options.max_iterations, tolerance, a);
-  if (sampled) r.full_iterations = lloyd(x, r.centres, options.full_iterations, tolerance, a);
-  r.labels = std::move(a.labels);
+  r.iterations = lloyd(lloyd_data, r.centres, options.max_iterations, tolerance, r.labels);
+  if (sampled) r.full_iterations = lloyd(x, r.centres, options.full_iterations, tolerance, r.labels);
   return r;
 }
 
