@@ -144,10 +144,10 @@ TEST(IsolatedSteps, AnExceptionIsReportedWithItsMessage) {
 }
 
 TEST(IsolatedSteps, AnInfiniteLoopTimesOut) {
-  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 0.5, .memory_mb = 1024});
+  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1.5, .memory_mb = 1024});
   const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
-  EXPECT_STREQ(e.what(), "the student E-step took longer than 0.5 s");
+  EXPECT_STREQ(e.what(), "the student E-step took longer than 1.5 s");
 }
 
 TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
@@ -193,7 +193,7 @@ TEST(IsolatedSteps, AChildLeftBehindIsGoneWhenTheCallReturns) {
 }
 
 TEST(IsolatedSteps, AnOrphanThatLeftTheSessionIsGoneToo) {
-  const IsolatedSteps isolated(worker("double_fork"), {.seconds = 0.5, .memory_mb = 1024});
+  const IsolatedSteps isolated(worker("double_fork"), test_limits());
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(4, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
   const pid_t grandchild = pid_after(isolated.last_output(), "grandchild");
