@@ -3,6 +3,7 @@
 // results, leave processes behind) ends as one sentence for that call only.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -284,6 +285,13 @@ TEST(IsolatedSteps, TextOnTheAnswerChannelIsGarbage) {
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(2, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::protocol);
   EXPECT_STREQ(e.what(), "the student Z-score answered garbage");
+}
+
+TEST(IsolatedSteps, TheShieldMakesTheGraderUndumpable) {
+  const int before = ::prctl(PR_GET_DUMPABLE);
+  shield_from_student_code();
+  EXPECT_EQ(::prctl(PR_GET_DUMPABLE), 0);
+  ::prctl(PR_SET_DUMPABLE, before);
 }
 
 }  // namespace
