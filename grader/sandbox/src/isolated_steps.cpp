@@ -123,7 +123,8 @@ void child_write_errno(int fd, int err) {
 
 [[noreturn]] void run_worker(const ChildPlan& plan) {
   ::setpgid(0, 0);
-  ::signal(SIGPIPE, SIG_DFL);
+  // Student code starts with default signal handling, whatever the grader ignores.
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -357,6 +358,7 @@ class Call {
                          sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20};
     const int fds[5] = {req.read.get(), out.write.get(), ans.write.get(), stop.read.get(), status.write.get()};
 
+    set_nonblocking(cancel.write.get());  // cancel() never blocks, however often it is called
     {
       std::lock_guard lock(state_.mutex);
       state_.cancel_fds.insert(cancel.write.get());
@@ -386,7 +388,16 @@ class Call {
     set_nonblocking(out.read.get());
     set_nonblocking(ans.read.get());
 
-    Outcome outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
+    Outcome outcome;
+    try {
+      outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
+    } catch (...) {
+      stop.write.reset();  // the supervisor still ends everything; do not leave it a zombie
+      int ignored = 0;
+      while (::waitpid(supervisor, &ignored, 0) < 0 && errno == EINTR) {
+      }
+      throw;
+    }
 
     // End the call: the supervisor kills and reaps everything, then reports.
     stop.write.reset();
