@@ -50,5 +50,6 @@ run 12mp-trace-compare "$gmmlab" trace compare --impl reference "${big[@]}"
 echo
 echo "sample segment phases: $(phases sample-segment)"
 echo "12 MP segment phases: $(phases 12mp-segment)"
-echo "sample trace (500 iterations): $(stat -c %s "$work/sample.trace.json") bytes"
+"$gmmlab" trace record -q "$sample" -o "$work/sample.trace.json.gz" >/dev/null
+echo "sample trace (500 iterations): $(stat -c %s "$work/sample.trace.json") bytes; named .gz: $(stat -c %s "$work/sample.trace.json.gz") bytes"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) (end)"
