@@ -164,7 +164,9 @@ int run_compare(const CompareOptions& o) {
   return to_int(zscore_agrees && d.agree ? ExitCode::success : ExitCode::runs_differ);
 }
 
-// The photo a trace was recorded on, Z-scored as it was then; refuses another photo.
+// The photo a trace was recorded on, Z-scored as it was then (by the implementation the trace
+// names in "zscore", which for `compare` is the reference's whatever ran EM); refuses another
+// photo.
 arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   const fs::path path = override_path.empty() ? fs::path(t.input.path) : fs::path(override_path);
   std::error_code ec;
@@ -179,7 +181,7 @@ arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   const Image image = load_image(path, int(t.settings.k));
   std::unique_ptr<Steps> steps;
   try {
-    steps = make_implementation(t.settings.implementation);
+    steps = make_implementation(t.settings.zscore);
   } catch (const Error&) {
     // A trace from a library test names an implementation the tool does not have; its
     // mixtures live in the same Z-scored space as the reference's.

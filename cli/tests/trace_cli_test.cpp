@@ -137,6 +137,27 @@ TEST(TraceSkeleton, CompareEndsWithTheFriendlyNotWrittenErrorAndNothingCrashes) 
   EXPECT_NE(r.out.find("student E-step is not written yet"), std::string::npos) << r.out;
 }
 
+// compare runs both implementations on the reference's Z-scores, and the saved student trace
+// says so: film redraws it from them rather than asking for the unwritten student Z-score.
+TEST(TraceSkeleton, FilmOfTheSavedStudentTraceUsesTheReferenceZscore) {
+  TempDir dir;
+  const fs::path photo = small_photo(dir), saved = dir / "s.json", film = dir / "film.png";
+  const CommandResult r = gmmlab(
+      {"trace", "compare", photo.string(), "--iterations", "5", "--save-student", saved.string()});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  const json j = json::parse(read_file(saved));
+  EXPECT_EQ(j["options"]["implementation"], "student");
+  EXPECT_EQ(j["options"]["zscore"], "reference");
+  const CommandResult f = gmmlab({"trace", "film", saved.string(), "-o", film.string()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  // The one frame the student's trace holds (its initial mixture) is that of the reference's.
+  const Trace t = read_trace(saved);
+  const cv::Mat expected = draw_film(t, TextbookSteps().zscore(load_image(photo, 3).pixels), {0});
+  const cv::Mat drawn = cv::imread(film.string());
+  ASSERT_EQ(drawn.size(), expected.size());
+  EXPECT_EQ(cv::norm(drawn, expected, cv::NORM_INF), 0.0);
+}
+
 TEST(TraceSkeleton, RecordSaysWhichExerciseAndWritesNothing) {
   TempDir dir;
   const CommandResult r =

@@ -68,6 +68,7 @@ void TraceRecorder::on_finish(const EmOutcome& outcome) {
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
                    TraceSettings settings, EmObserver* also) {
   settings.implementation = std::string(steps.name());
+  if (settings.zscore.empty()) settings.zscore = settings.implementation;
   const EmOptions em = settings.em;
   TraceRecorder recorder(std::move(input), std::move(settings));
   ObserverList observers;
@@ -196,7 +197,8 @@ json trace_to_json(const Trace& t) {
         {"tolerance", s.em.tolerance},
         {"relative_tolerance", s.em.relative_tolerance},
         {"reg_covar", s.em.reg_covar},
-        {"implementation", s.implementation}}},
+        {"implementation", s.implementation},
+        {"zscore", s.zscore}}},
       {"initial", to_json(t.initial)},
       {"iterations", iterations},
       {"end",
@@ -244,6 +246,8 @@ Trace trace_from_json(const json& j, const std::string& source) {
   s.em.relative_tolerance = relative.get<bool>();
   s.em.reg_covar = r.number(o, "reg_covar", "\"options\"");
   s.implementation = r.text(o, "implementation", "\"options\"");
+  // Traces written before "zscore" was recorded ran on their implementation's own Z-score.
+  s.zscore = o.contains("zscore") ? r.text(o, "zscore", "\"options\"") : s.implementation;
 
   const arma::uword k = s.k, d = arma::uword(t.input.channels);
   t.initial = r.mixture(r.field(j, "initial", "the trace"), "the initial mixture", k, d);

@@ -7,18 +7,19 @@ TraceInput trace_input(const ProblemSpec& spec, const Problem& problem) {
           problem.image.channels};
 }
 
-TraceSettings trace_settings(const ProblemSpec& spec, const EmOptions& em) {
+TraceSettings trace_settings(const ProblemSpec& spec, const Problem& problem, const EmOptions& em) {
   TraceSettings s;
   s.k = spec.k;
   s.seed = spec.seed;
   s.init = spec.init ? spec.init->string() : std::string();
   s.em = em;
+  s.zscore = problem.zscore_by;
   return s;
 }
 
 Trace record_problem(const Steps& steps, const ProblemSpec& spec, const Problem& problem, const EmOptions& em,
                      EmObserver* also) {
-  return record_trace(steps, problem.x, problem.initial, trace_input(spec, problem), trace_settings(spec, em), also);
+  return record_trace(steps, problem.x, problem.initial, trace_input(spec, problem), trace_settings(spec, problem, em), also);
 }
 
 }  // namespace gmmlab

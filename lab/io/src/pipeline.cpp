@@ -34,6 +34,7 @@ Problem prepare(const ProblemSpec& spec, const Steps& steps) {
 
   t = std::chrono::steady_clock::now();
   p.x = steps.zscore(p.image.pixels);
+  p.zscore_by = std::string(steps.name());
   p.seconds_zscore = since(t);
   if (p.x.n_rows != p.image.pixels.n_rows || p.x.n_cols != p.image.pixels.n_cols)
     throw Error(fmt::format("the {} Z-score returned {}x{} for {}x{} pixels; it must keep the shape (see handout "

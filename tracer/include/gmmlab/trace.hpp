@@ -31,7 +31,11 @@ struct TraceSettings {
   std::uint64_t seed = 0;
   std::string init;            // the --init mixture file, empty for k-means
   EmOptions em;
-  std::string implementation;  // "reference", "student", ...
+  std::string implementation;  // "reference", "student", ...: whose E- and M-steps ran
+  // Whose Z-score made the pixels EM ran on (and the film must redraw): the implementation's
+  // own for `trace record`, the reference's for both runs of `trace compare`. record_trace
+  // fills in the implementation's name when it is left empty.
+  std::string zscore;
 };
 
 // One EM iteration i >= 1: its E-step evaluates the mixture of iteration i-1, its M-step

@@ -21,6 +21,7 @@ struct Problem {
   Image image;
   arma::mat x;        // Z-scored pixels, N x d
   Mixture initial;
+  std::string zscore_by;  // the name of the implementation whose Z-score made x
   double seconds_load = 0, seconds_zscore = 0, seconds_init = 0;
 };
 
