@@ -5,17 +5,17 @@
 #include <CLI/CLI.hpp>
 
 #include "gmmlab/errors.hpp"
-#include "figures.hpp"
 #include "segment.hpp"
 #include "trace.hpp"
+#include "figures.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"GMM Lab: colour image segmentation with Gaussian mixtures fitted by EM", "gmmlab"};
   app.require_subcommand(1);
   int exit_code = 0;
   gmmlab::cli::add_segment_command(app, exit_code);
-  gmmlab::cli::add_trace_command(app, exit_code);
   gmmlab::cli::add_figures_command(app, exit_code);
+  gmmlab::cli::add_trace_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
