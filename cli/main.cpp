@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     fmt::print(stderr, "gmmlab: {}; run 'gmmlab --help' for usage\n", e.what());
     return 2;
+  } catch (const gmmlab::UsageError& e) {
+    fmt::print(stderr, "gmmlab: {}\n", e.what());
+    return 2;
   } catch (const gmmlab::Error& e) {
     fmt::print(stderr, "gmmlab: {}\n", e.what());
     return 1;

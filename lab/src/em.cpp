@@ -22,11 +22,11 @@ double empty_threshold(arma::uword pixels) { return 10 * std::numeric_limits<dou
 
 void validate(const EmOptions& o) {
   if (o.max_iterations < 0)
-    throw Error(fmt::format("--iterations is {}; give 0 or more", o.max_iterations));
+    throw UsageError(fmt::format("--iterations is {}; give 0 or more", o.max_iterations));
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
-    throw Error(fmt::format("--tol is {}; give a tolerance of 0 or more", o.tolerance));
+    throw UsageError(fmt::format("--tol is {}; give a tolerance of 0 or more", o.tolerance));
   if (!(o.reg_covar >= 0) || !std::isfinite(o.reg_covar))
-    throw Error(fmt::format("--reg-covar is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
+    throw UsageError(fmt::format("--reg-covar is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
 }
 
 std::string ComponentEvent::describe() const {

@@ -344,14 +344,14 @@ TEST_F(TraceCli, BadIterationsAndFramesAreRefused) {
            {"2.5", "is not an iteration number"}}) {
     SCOPED_TRACE(text);
     const CommandResult r = gmmlab({"trace", "show", trace.string(), "--iteration=" + text});
-    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.exit_code, 2) << "a value out of range";
     expect_one_clear_line(r, words);
   }
   for (const auto& [text, words] : std::vector<std::pair<std::string, std::string>>{
            {"0,99", "outside the trace"}, {"a,b", "is not an iteration number"}, {",", "names no iteration"}}) {
     SCOPED_TRACE(text);
     const CommandResult r = gmmlab({"trace", "film", trace.string(), "-o", (dir / "f.png").string(), "--frames", text});
-    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.exit_code, 2) << "a value out of range";
     expect_one_clear_line(r, words);
   }
 }
@@ -365,7 +365,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "is a folder");
   r = gmmlab({"trace", "record", photo.string(), "--iterations", "2", "-o", photo.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
   r = gmmlab({"trace", "plot", trace.string(), "-o", nowhere + ".png"});
   EXPECT_EQ(r.exit_code, 1);
@@ -374,7 +374,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "not an image format");
   r = gmmlab({"trace", "film", trace.string(), "-o", trace.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
 }
 
