@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -178,6 +180,15 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   const auto before = snapshot(dir.path());
 
   const CommandResult r = Fixtures::gmmlab_in(dir.path(), c.args, c.shell_prefix);
+  // docs/reliability.md quotes these: GMMLAB_HARDENING_LOG=file appends each case's outcome.
+  if (const char* log = std::getenv("GMMLAB_HARDENING_LOG")) {
+    std::ofstream out(log, std::ios::app);
+    std::string command = c.shell_prefix.empty() ? "" : c.shell_prefix + " ";
+    for (const std::string& a : c.args) command += (command.empty() || command.back() == ' ' ? "" : " ") + a;
+    std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
+    std::replace(err.begin(), err.end(), '\n', ' ');
+    out << c.name << "\t" << command << "\t" << r.exit_code << "\t" << err << "\n";
+  }
 
   EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
   if (c.exit_code != 0) {
