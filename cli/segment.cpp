@@ -42,10 +42,11 @@ int run_segment(const SegmentOptions& o) {
   if (spec.init) inputs.push_back(*spec.init);
   const fs::path output = o.output.empty() ? fs::path(default_output(spec.image, spec.k)) : fs::path(o.output);
   std::vector<OutputFile> outputs{{output, "-o"}};
-  check_picture_name(output, "-o");
-  if (!o.soft.empty()) outputs.push_back({o.soft, "--soft"}), check_picture_name(o.soft, "--soft");
+  if (!o.soft.empty()) outputs.push_back({o.soft, "--soft"});
   if (!o.json.empty()) outputs.push_back({o.json, "--json"});
   check_outputs(outputs, inputs);
+  check_picture_name(output, "-o");
+  if (!o.soft.empty()) check_picture_name(o.soft, "--soft");
 
   Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);

@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
+#include "gmmlab/input_file.hpp"
 #include "gmmlab/output_path.hpp"
 #include "gmmlab/progress.hpp"
 #include "gmmlab/reference.hpp"
@@ -175,10 +176,11 @@ int run_compare(const CompareOptions& o) {
 arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   const fs::path path = override_path.empty() ? fs::path(t.input.path) : fs::path(override_path);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
+  if (!fs::exists(path, ec))
     throw Error(fmt::format("the film needs the photo the trace was recorded on, '{}', which is not there; give it "
                             "with --image",
                             path.string()));
+  check_regular_file(path, "photo", kMaxImageFileBytes);  // a FIFO would block the hash below
   if (content_hash(path) != t.input.content_hash)
     throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); give that photo "
                             "with --image",

@@ -242,7 +242,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"JsonIsAFifo", segment_p({"--json", "fifo"}), 1, {"--json 'fifo' is a FIFO"}},
         Case{"OutputIsASymlink", segment_p({"-o", "link.png"}), 1, {"-o 'link.png' is a symbolic link"}},
         Case{"OutputIsADanglingSymlink", segment_p({"-o", "dangling.png"}), 1, {"symbolic link (to 'nowhere.png')"}},
-        Case{"OutputIsAFolder", segment_p({"-o", "."}), 1, {"-o '.'"}},
+        Case{"OutputIsAFolder", segment_p({"-o", "."}), 1, {"-o '.' is a folder"}},
         Case{"OutputIsTheInputThroughALink", {"segment", "photo-link.png", "-q", "-o", "p.png"}, 2, {"is the input file"}},
         Case{"OutputAndSoftOneName", segment_p({"-o", "same.png", "--soft", "same.png"}), 2,
              {"-o and --soft both name 'same.png'"}},
@@ -266,6 +266,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"TraceIsAFifo", {"trace", "show", "fifo"}, 1, {"trace 'fifo' is a FIFO"}},
         Case{"TraceIsADevice", {"trace", "show", "zero"}, 1, {"trace 'zero' is a device"}, {}, "", true},
         Case{"FilmOfAFifo", {"trace", "film", "fifo", "-o", "f.png"}, 1, {"FIFO"}},
+        Case{"FilmWithAFifoAsThePhoto", {"trace", "film", "run.trace.json", "-o", "f.png", "--image", "fifo"}, 1,
+             {"photo 'fifo' is a FIFO"}},
         // 3. Thread counts are bounded; numbers no double holds are bad input.
         Case{"ThreadsTooMany", segment_p({"--threads", "100000"}), 2, {"--threads is 100000", "give 1 to 256"}},
         Case{"OmpThreadsTooMany", segment_p({"--iterations", "3", "-o", "out.png"}), 0,
