@@ -172,6 +172,8 @@ TEST_P(SegmentBadInput, GetsOneClearLineAndANonZeroExit) {
                               R"({"means": [[0,0,0]], "covariances": [[[1,0,0],[0,-1,0],[0,0,1]]], "priors": [1]})");
   gmmlab::testing::write_file(dir / "priors.json", R"({"means": [[0,0,0],[1,1,1]],
       "covariances": [[[1,0,0],[0,1,0],[0,0,1]], [[1,0,0],[0,1,0],[0,0,1]]], "priors": [0.7, 0.7]})");
+  gmmlab::testing::write_file(dir / "two.json", R"({"means": [[0,0,0],[1,1,1]],
+      "covariances": [[[1,0,0],[0,1,0],[0,0,1]], [[1,0,0],[0,1,0],[0,0,1]]], "priors": [0.3, 0.7]})");
   std::vector<std::string> args{"segment"};
   for (std::string a : GetParam().args) {
     for (const auto& [key, value] : {std::pair{"{dir}", dir.path().string()}, std::pair{"{photo}", photo.string()}})
@@ -200,7 +202,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"ZeroComponents", {"{photo}", "-k", "0"}, "give at least 1 component", 2},
         BadInput{"NegativeComponents", {"{photo}", "-k", "-2"}, "give at least 1 component", 2},
         BadInput{"ComponentsNotANumber", {"{photo}", "-k", "three"}, "three", 2},
-        BadInput{"MoreComponentsThanPixels", {"{photo}", "-k", "97"}, "more than the 96 pixels"},
+        BadInput{"MoreComponentsThanPixels", {"{photo}", "-k", "97"}, "more than the 96 pixels", 2},
         BadInput{"NegativeIterations", {"{photo}", "--iterations", "-1"}, "--iterations is -1", 2},
         BadInput{"NegativeTolerance", {"{photo}", "--tol", "-1e-3"}, "--tol", 2},
         BadInput{"NegativeRidge", {"{photo}", "--reg-covar", "-1"}, "--reg-covar", 2},
@@ -209,8 +211,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"InitWrongShape", {"{photo}", "--init", "{dir}/shape.json"}, "3 channels"},
         BadInput{"InitNotPositiveDefinite", {"{photo}", "--init", "{dir}/notpd.json"}, "not positive definite"},
         BadInput{"InitPriorsDoNotSumToOne", {"{photo}", "--init", "{dir}/priors.json"}, "sum to 1.4"},
-        BadInput{"InitDisagreesWithK", {"{photo}", "--init", "{dir}/priors.json", "-k", "4"},
-                 "disagrees with the 2 components", 2},
+        BadInput{"InitDisagreesWithK", {"{photo}", "--init", "{dir}/two.json", "-k", "4"},
+                 "-k 4 disagrees with the 2 components of --init", 2},
         BadInput{"OutputFolderMissing", {"{photo}", "-o", "{dir}/no/such/seg.png"}, "does not exist"},
         BadInput{"OutputFolderReadOnly", {"{photo}", "-o", "/proc/seg.png"}, "/proc/seg.png"},
         BadInput{"OutputIsTheInput", {"{photo}", "-o", "{photo}"}, "never overwritten", 2},

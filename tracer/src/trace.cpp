@@ -521,8 +521,8 @@ int parse_iteration(const Trace& t, const std::string& text, const std::string& 
     throw UsageError(fmt::format("{} '{}' is not an iteration number; give 0 (the initial mixture) to {}, or 'last'", flag,
                             text, last));
   if (i < 0 || i > last)
-    throw UsageError(fmt::format("{} {} is outside the trace, which holds iterations 0 (the initial mixture) to {}", flag,
-                            i, last));
+    throw UsageError(fmt::format("{} {} is outside the trace, which holds iterations 0 (the initial mixture) to {}",
+                                 flag, i, last));
   return int(i);
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <new>
 
 #include "gmmlab/gaussian.hpp"
 
@@ -84,13 +85,19 @@ bool EmRun::guarded(HalfStep h, F&& f) {
                                                                    : h;
     finish(StopReason::not_implemented, e.what());
     return false;
+  } catch (const std::bad_alloc&) {
+    // Not a bug in the formulas: the data or K is too large for this machine.
+    outcome_.failed_half_step = h;
+    finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} ran out of memory; try a smaller "
+                                           "image or a smaller K",
+                                           outcome_.iterations + 1, steps_.name(), half_step_name(h)));
+    return false;
   } catch (const std::exception& e) {
     // A student's Armadillo call on matrices that do not fit throws std::logic_error: say
     // where it happened instead of letting it end the program.
     outcome_.failed_half_step = h;
     finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} threw an error: {}",
-                                           outcome_.iterations + 1, steps_.name(),
-                                           h == HalfStep::e_step ? "E-step" : "M-step", e.what()));
+                                           outcome_.iterations + 1, steps_.name(), half_step_name(h), e.what()));
     return false;
   }
 }
