@@ -7,6 +7,7 @@
 #include "common.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/mixture_json.hpp"
+#include "gmmlab/output_path.hpp"
 #include "gmmlab/progress.hpp"
 #include "gmmlab/render.hpp"
 #include "implementations.hpp"
@@ -40,10 +41,12 @@ int run_segment(const SegmentOptions& o) {
   std::vector<fs::path> inputs{spec.image};
   if (spec.init) inputs.push_back(*spec.init);
   const fs::path output = o.output.empty() ? fs::path(default_output(spec.image, spec.k)) : fs::path(o.output);
-  refuse_overwrite(output, inputs, "-o");
-  check_writable(output, true);
-  if (!o.soft.empty()) refuse_overwrite(o.soft, inputs, "--soft"), check_writable(o.soft, true);
-  if (!o.json.empty()) refuse_overwrite(o.json, inputs, "--json"), check_writable(o.json, false);
+  std::vector<OutputFile> outputs{{output, "-o"}};
+  if (!o.soft.empty()) outputs.push_back({o.soft, "--soft"});
+  if (!o.json.empty()) outputs.push_back({o.json, "--json"});
+  check_outputs(outputs, inputs);
+  check_picture_name(output, "-o");
+  if (!o.soft.empty()) check_picture_name(o.soft, "--soft");
 
   Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);
@@ -59,8 +62,11 @@ int run_segment(const SegmentOptions& o) {
   if (!final_posterior.gamma.is_finite())
     throw Error(fmt::format("the {} E-step gave NaN responsibilities for the final mixture; no picture written",
                             steps->name()));
-  write_picture(render_hard(final_posterior.gamma, p.image.height, p.image.width), output);
-  if (!o.soft.empty()) write_picture(render_soft(final_posterior.gamma, p.image.height, p.image.width), o.soft);
+  // All the outputs or none: a full disk on the last one leaves none of them half-done.
+  OutputSet written;
+  written.add(output, encode_picture(render_hard(final_posterior.gamma, p.image.height, p.image.width), output));
+  if (!o.soft.empty())
+    written.add(o.soft, encode_picture(render_soft(final_posterior.gamma, p.image.height, p.image.width), o.soft));
   const double seconds_output = since(t);
 
   const double total = since(started);
@@ -87,8 +93,9 @@ int run_segment(const SegmentOptions& o) {
         {"initial", to_json(p.initial)},
         {"final", to_json(outcome.mixture)},
     };
-    write_text_file(summary.dump(2) + "\n", o.json);
+    written.add(o.json, summary.dump(2) + "\n");
   }
+  written.commit();
 
   const auto share = [&](double s) { return fmt::format("{:.2f} s ({:.0f}%)", s, 100 * s / total); };
   fmt::print("{} EM {} after {} iterations; log-likelihood {:.6e}\n", steps->name(),

@@ -9,6 +9,8 @@
 #include "exit_code.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
+#include "gmmlab/input_file.hpp"
+#include "gmmlab/output_path.hpp"
 #include "gmmlab/progress.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/trace.hpp"
@@ -43,19 +45,6 @@ struct PictureOptions {
   std::string trace, output, frames, image;
 };
 
-// Before any work: an output in a missing folder, or that is a folder, fails now rather than
-// after a long run.
-void check_output(const fs::path& output, const std::vector<fs::path>& inputs, const std::string& flag) {
-  refuse_overwrite(output, inputs, flag);
-  std::error_code ec;
-  const fs::path folder = output.has_parent_path() ? output.parent_path() : fs::path(".");
-  if (fs::is_directory(output, ec))
-    throw Error(fmt::format("{} '{}' is a folder; give a file name", flag, output.string()));
-  if (!fs::is_directory(folder, ec))
-    throw Error(fmt::format("{} '{}': the folder '{}' does not exist; create it first", flag, output.string(),
-                            folder.string()));
-}
-
 void check_tolerance(const DiffTolerance& tol) {
   if (!(tol.rtol >= 0) || !std::isfinite(tol.rtol))
     throw UsageError(fmt::format("--rtol is {}; give a relative tolerance of 0 or more (default 1e-6)", tol.rtol));
@@ -68,7 +57,7 @@ int run_record(const RecordOptions& o) {
   const ProblemSpec spec = problem_spec(o.run);
   std::vector<fs::path> inputs{spec.image};
   if (spec.init) inputs.push_back(*spec.init);
-  check_output(o.output, inputs, "-o");
+  check_outputs({{o.output, "-o"}}, inputs);
 
   const Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);
@@ -149,15 +138,19 @@ int run_compare(const CompareOptions& o) {
   const ProblemSpec spec = problem_spec(o.run);
   std::vector<fs::path> inputs{spec.image};
   if (spec.init) inputs.push_back(*spec.init);
-  if (!o.save_student.empty()) check_output(o.save_student, inputs, "--save-student");
-  if (!o.save_reference.empty()) check_output(o.save_reference, inputs, "--save-reference");
+  std::vector<OutputFile> outputs;
+  if (!o.save_student.empty()) outputs.push_back({o.save_student, "--save-student"});
+  if (!o.save_reference.empty()) outputs.push_back({o.save_reference, "--save-reference"});
+  check_outputs(outputs, inputs);
 
   const Problem p = prepare_problem(o.run, reference);
   const bool zscore_agrees = compare_zscore(*other, p, o.tol);
   const Trace mine = record_problem(*other, spec, p, o.run.em);
   const Trace theirs = record_problem(reference, spec, p, o.run.em);
-  if (!o.save_student.empty()) write_trace(mine, o.save_student);
-  if (!o.save_reference.empty()) write_trace(theirs, o.save_reference);
+  OutputSet saved;
+  if (!o.save_student.empty()) saved.add(o.save_student, trace_to_json(mine).dump(1) + "\n");
+  if (!o.save_reference.empty()) saved.add(o.save_reference, trace_to_json(theirs).dump(1) + "\n");
+  saved.commit();
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
              spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
@@ -170,10 +163,11 @@ int run_compare(const CompareOptions& o) {
 arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   const fs::path path = override_path.empty() ? fs::path(t.input.path) : fs::path(override_path);
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
+  if (!fs::exists(path, ec))
     throw Error(fmt::format("the film needs the photo the trace was recorded on, '{}', which is not there; give it "
                             "with --image",
                             path.string()));
+  check_regular_file(path, "photo", kMaxImageFileBytes);  // a FIFO would block the hash below
   if (content_hash(path) != t.input.content_hash)
     throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); give that photo "
                             "with --image",
@@ -190,21 +184,25 @@ arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   return steps->zscore(image.pixels);
 }
 
+// A picture of a trace may replace neither the trace nor the photo it names (nor --image).
+void check_picture_output(const PictureOptions& o, const Trace& t) {
+  std::vector<fs::path> inputs{o.trace, t.input.path};
+  if (!o.image.empty()) inputs.push_back(o.image);
+  check_outputs({{o.output, "-o"}}, inputs);
+  check_picture_name(o.output, "-o");
+}
+
 int run_plot(const PictureOptions& o) {
-  check_output(o.output, {o.trace}, "-o");
   const Trace t = read_trace(o.trace);
+  check_picture_output(o, t);
   write_picture(plot_log_likelihood(t), o.output);
   fmt::print("log-likelihood curve written to {}\n", o.output);
   return to_int(ExitCode::success);
 }
 
 int run_film(const PictureOptions& o) {
-  std::vector<fs::path> inputs{o.trace};
-  if (!o.image.empty()) inputs.push_back(o.image);
-  check_output(o.output, inputs, "-o");
   const Trace t = read_trace(o.trace);
-  inputs.push_back(t.input.path);
-  refuse_overwrite(o.output, inputs, "-o");
+  check_picture_output(o, t);
   const std::vector<int> frames =
       o.frames.empty() ? default_film_iterations(t) : parse_film_iterations(t, o.frames, "--frames");
   write_picture(draw_film(t, traced_pixels(t, o.image), frames), o.output);

@@ -272,7 +272,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "is a folder");
   r = gmmlab({"trace", "record", photo.string(), "--iterations", "2", "-o", photo.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
   r = gmmlab({"trace", "plot", trace.string(), "-o", nowhere + ".png"});
   EXPECT_EQ(r.exit_code, 1);
@@ -281,7 +281,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "not an image format");
   r = gmmlab({"trace", "film", trace.string(), "-o", trace.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
 }
 

@@ -14,6 +14,7 @@ struct ProblemSpec {
   std::filesystem::path image;
   arma::uword k = 3;
   std::uint64_t seed = 0;
+  double reg_covar = 0;  // EM's ridge, also added to the k-means covariances (KMeansOptions)
   std::optional<std::filesystem::path> init;  // a mixture JSON file instead of k-means
 };
 
