@@ -108,11 +108,12 @@ Texture::~Texture() {
   if (id_) glDeleteTextures(1, &id_);
 }
 
-void Texture::upload(const cv::Mat& rgb) {
+void Texture::upload(const cv::Mat& rgb, bool smooth) {
   if (rgb.empty()) return;
   if (!id_) glGenTextures(1, &id_);
   glBindTexture(GL_TEXTURE_2D, id_);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  // Segmentations are shrunk without blending, so that every pixel shown is a palette colour.
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
@@ -138,7 +139,7 @@ void App::sync() {
   bool changed = false;
   if (session_.problem() != problem_) {
     problem_ = session_.problem();
-    if (problem_) photo_.upload(problem_->photo);
+    if (problem_) photo_.upload(problem_->photo, true);
     const Settings& s = session_.settings();
     k_ = int(s.k);
     seed_ = int(s.seed);
@@ -178,7 +179,7 @@ void App::sync() {
       cv::Mat heat;
       cv::applyColorMap(g, heat, cv::COLORMAP_INFERNO);
       cv::cvtColor(heat, heat, cv::COLOR_BGR2RGB);
-      t.heat.upload(heat);
+      t.heat.upload(heat, true);
       t.heat_component = heat_component_;
       changed = true;
     }
@@ -206,6 +207,12 @@ void App::sync() {
       else running_ = false;
     }
   }
+}
+
+bool App::next_is_e_step() const {
+  if (views_.empty()) return true;
+  const Record* r = at(views_[0], views_[0].cursor);
+  return !r || r->kind != Record::Kind::e_step;
 }
 
 void App::step_all(int half_steps, bool full) {
@@ -240,7 +247,7 @@ void App::shortcuts() {
     running_ = false;
     session_.reset();
   }
-  if (pressed(GLFW_KEY_E) || pressed(GLFW_KEY_M)) step_all(1, false);
+  if ((pressed(GLFW_KEY_E) && next_is_e_step()) || (pressed(GLFW_KEY_M) && !next_is_e_step())) step_all(1, false);
   if (pressed(GLFW_KEY_S) || pressed(GLFW_KEY_RIGHT)) step_all(2, true);
   if (pressed(GLFW_KEY_B) || pressed(GLFW_KEY_LEFT)) back_all(1);
   if (pressed(GLFW_KEY_SPACE)) toggle_run();
@@ -277,7 +284,7 @@ void App::frame() {
     const float row_h = std::min(views_.size() == 1 ? 230.f : 170.f, (avail.y - 300) / rows);
     for (std::size_t i = 0; i < views_.size(); ++i) lane_row(i, avail.x, row_h);
     const float below = ImGui::GetContentRegionAvail().y;
-    const float side = std::min(below, avail.x * 0.42f);
+    const float side = std::min(below, avail.x - 600);
     feature_space(side);
     ImGui::SameLine();
     ImGui::BeginGroup();
@@ -379,12 +386,16 @@ void App::sidebar() {
   const bool busy = session_.busy();
   ImGui::Text("EM");
   const float half = (kSidebar - 3 * kGap) / 2;
+  const bool e_next = next_is_e_step();
+  ImGui::BeginDisabled(!e_next);
   if (button("E-step", "E", half)) step_all(1, false);
+  ImGui::EndDisabled();
   ImGui::SameLine();
+  ImGui::BeginDisabled(e_next);
   if (button("M-step", "M", half)) step_all(1, false);
+  ImGui::EndDisabled();
   if (button("Step", "S", half)) step_all(2, true);
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  step_button_[0] = a.x, step_button_[1] = a.y, step_button_[2] = b.x, step_button_[3] = b.y;
+  remember(rects_["step_button"]);
   ImGui::SameLine();
   if (button("Back", "B", half)) back_all(1);
   if (button(running_ ? "Pause" : "Run", "Space", half)) toggle_run();
@@ -457,21 +468,26 @@ void App::lane_row(std::size_t lane, float width, float height) {
     h = w / aspect;
   }
   const LaneTextures& t = *textures_[lane];
-  const std::string who = views_.size() > 1 ? lane_label(v.name) + ": " : "";
-  image_panel("photo", photo_, w, h, lane, nullptr);
+  const std::string who = views_.size() > 1 ? lane_label(v.name) : "photo";
+  image_panel(who.c_str(), photo_, w, h, lane, nullptr);
   ImGui::SameLine();
-  image_panel((who + "segmentation").c_str(), t.hard, w, h, lane, "each pixel in the colour of its most likely component");
+  image_panel("segmentation", t.hard, w, h, lane, "each pixel in the colour of its most likely component");
   ImGui::SameLine();
-  image_panel((who + "soft (colours mixed by \xce\xb3)").c_str(), t.soft, w, h, lane,
+  image_panel("soft (colours mixed by \xce\xb3)", t.soft, w, h, lane,
               "each pixel a mix of the palette colours weighted by its responsibilities");
   ImGui::SameLine();
-  image_panel(fmt::format("{}\xce\xb3 of component {}", who, heat_component_ + 1).c_str(), t.heat, w, h, lane,
+  image_panel(fmt::format("\xce\xb3 of component {}", heat_component_ + 1).c_str(), t.heat, w, h, lane,
               "bright: the pixels this component is responsible for");
 }
 
 void App::image_panel(const char* caption, const Texture& t, float w, float h, std::size_t lane, const char* tip) {
   ImGui::BeginGroup();
-  ImGui::TextColored(kMuted, "%s", caption);
+  // The caption never widens the panel: it is clipped to the picture's width.
+  const ImVec2 at_caption = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+  ImGui::GetWindowDrawList()->PushClipRect(at_caption, ImVec2(at_caption.x + w, at_caption.y + 40), true);
+  ImGui::GetWindowDrawList()->AddText(at_caption, ImGui::GetColorU32(kMuted), caption);
+  ImGui::GetWindowDrawList()->PopClipRect();
   if (t.empty()) {
     ImGui::Dummy(ImVec2(w, h));
     const ImVec2 a = ImGui::GetItemRectMin();
@@ -480,6 +496,8 @@ void App::image_panel(const char* caption, const Texture& t, float w, float h, s
   } else {
     ImGui::Image(t.id(), ImVec2(w, h));
   }
+  if (&t == &textures_[0]->hard) remember(rects_["segmentation"]);
+  if (&t == &textures_[0]->soft) remember(rects_["soft"]);
   if (ImGui::IsItemHovered() && problem_) {
     const ImVec2 a = ImGui::GetItemRectMin(), m = ImGui::GetIO().MousePos;
     const int px = std::clamp(int((m.x - a.x) / w * problem_->image.width), 0, problem_->image.width - 1);
@@ -540,6 +558,7 @@ void App::feature_space(float side) {
   ImGui::BeginChild("feature", ImVec2(side, side), true, ImGuiWindowFlags_NoScrollbar);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 a = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  rects_["feature_space"] = {a.x, a.y, a.x + size.x, a.y + size.y};
   dl->AddRectFilled(a, ImVec2(a.x + size.x, a.y + size.y), IM_COL32(24, 24, 28, 255));
   const auto names = channel_names(problem_->x.n_cols);
   if (problem_->x.n_cols < 2) {
@@ -603,12 +622,13 @@ void App::feature_space(float side) {
     for (arma::uword k = 0; k < m.components(); ++k) {
       if (m.priors[k] == 0) continue;
       if (before) {
-        polyline(ellipse(pr.P, before->mixture.means.row(k), before->mixture.covs.slice(k), 1), palette(k, 90), 1.5f, true);
+        polyline(ellipse(pr.P, before->mixture.means.row(k), before->mixture.covs.slice(k), 1),
+                 IM_COL32(255, 255, 255, 120), 1.5f, true);
         const arma::vec from = pr.P * before->mixture.means.row(k).t(), to = pr.P * m.means.row(k).t();
         dl->AddLine(map(from[0], from[1]), map(to[0], to[1]), IM_COL32(255, 255, 255, 200), 1.5f);
         dl->AddCircle(map(from[0], from[1]), 3, IM_COL32(255, 255, 255, 160));
       }
-      polyline(ellipse(pr.P, m.means.row(k), m.covs.slice(k), 2), palette(k, 170), 1.5f, dashed || true);
+      polyline(ellipse(pr.P, m.means.row(k), m.covs.slice(k), 2), palette(k, 170), 1.5f, true);
       polyline(ellipse(pr.P, m.means.row(k), m.covs.slice(k), 1), palette(k), 2.5f, dashed);
       const arma::vec c = pr.P * m.means.row(k).t();
       const ImVec2 p = map(c[0], c[1]);
@@ -651,7 +671,7 @@ void App::log_likelihood_plot(float w, float h) {
     lo -= 1;
     hi += 1;
   }
-  const ImVec2 p0(a.x + 70, a.y + 24), p1(a.x + size.x - 12, a.y + size.y - 20);
+  const ImVec2 p0(a.x + 84, a.y + 24), p1(a.x + size.x - 12, a.y + size.y - 20);
   auto map = [&](double it, double ll) {
     const float u = last > 1 ? float((it - 1) / (last - 1)) : 0.5f;
     return ImVec2(p0.x + u * (p1.x - p0.x), p1.y - float((ll - lo) / (hi - lo)) * (p1.y - p0.y));
@@ -768,6 +788,10 @@ void App::diff_box(float w) {
     ImGui::TextColored(kBad, "%s", d->refusal.c_str());
   } else if (d->agree) {
     ImGui::TextColored(kGood, "Yours and the reference agree on every half-step so far (the tracer's diff).");
+  } else if (d->quantity == "how the run goes on") {
+    ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->iteration,
+                       d->half_step ? half_step_name(*d->half_step) : "the start");
+    ImGui::TextColored(kMuted, "%s", d->report.c_str());
   } else {
     ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->iteration,
                        d->half_step ? half_step_name(*d->half_step) : "the start", d->quantity.c_str());
@@ -777,13 +801,18 @@ void App::diff_box(float w) {
   ImGui::EndChild();
 }
 
+void App::remember(std::array<float, 4>& rect) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  rect = {a.x, a.y, b.x, b.y};
+}
+
 void App::write_state() {
   if (!state_file_) return;
   nlohmann::json s;
   s["source"] = problem_ ? problem_->source : "";
   s["axes"] = axes_name(axes_);
   s["running"] = running_;
-  s["step_button"] = {step_button_[0], step_button_[1], step_button_[2], step_button_[3]};
+  for (const auto& [name, r] : rects_) s["rects"][name] = r;
   s["lanes"] = nlohmann::json::array();
   for (const LaneView& v : views_) {
     const Record* r = at(v, v.cursor);
@@ -830,9 +859,7 @@ void App::execute(const Action& a) {
     need_lanes();
     // A script says which half it means: refuse the other, so a script cannot silently skip one.
     const HalfStep wanted = v == "estep" ? HalfStep::e_step : HalfStep::m_step;
-    const LaneView lv = lanes[0]->view();
-    const Record* r = at(lv, lv.cursor);
-    const bool next_is_e = !r || r->kind != Record::Kind::e_step;
+    const bool next_is_e = next_is_e_step();
     if ((wanted == HalfStep::e_step) != next_is_e)
       throw Error(fmt::format("script {}: the next half-step is an {}, not an {}", a.what(),
                               next_is_e ? "E-step" : "M-step", half_step_name(wanted)));

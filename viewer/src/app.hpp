@@ -3,6 +3,7 @@
 // when a snapshot's pictures change, keyboard shortcuts, and the script runner.
 #include <GLFW/glfw3.h>
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -21,7 +22,8 @@ class Texture {
   Texture(const Texture&) = delete;
   Texture& operator=(const Texture&) = delete;
   ~Texture();
-  void upload(const cv::Mat& rgb);
+  // smooth: blend when shrinking (photos, heat maps); otherwise nearest pixel (segmentations).
+  void upload(const cv::Mat& rgb, bool smooth = false);
   bool empty() const { return id_ == 0; }
   void* id() const { return reinterpret_cast<void*>(static_cast<std::intptr_t>(id_)); }
 
@@ -66,6 +68,7 @@ class App {
   void component_tooltip(std::size_t lane, arma::uword k);
   void write_state();
 
+  bool next_is_e_step() const;  // of the half-step shown in the first lane
   void step_all(int half_steps, bool full);
   void back_all(int half_steps);
   void go_to_all(std::size_t record);
@@ -95,7 +98,9 @@ class App {
   int k_ = 3, seed_ = 0;
   double ridge_ = 1e-6;
   int mode_ = 0;
-  float step_button_[4] = {0, 0, 0, 0};  // where the Step button is drawn (for the state file)
+  // Where the Step button and some panels are drawn, in window pixels (for the state file).
+  std::map<std::string, std::array<float, 4>> rects_;
+  void remember(std::array<float, 4>& rect);  // the last item's rectangle
 
   int settled_frames_ = 0;
   bool quit_ = false;

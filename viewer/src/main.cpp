@@ -135,7 +135,11 @@ int run(const Options& o, const std::vector<Action>& script) {
           opened = a.verb == "open" || a.verb == "trace" || a.verb == "reset" ? &a : nullptr;
           app.execute(a);
         } catch (const Error& e) {
-          fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
+          // Every failed action is named, also when the sentence comes from the lab (a file
+          // that cannot be written).
+          const std::string m = e.what();
+          const Action& a = script[next - 1];
+          fmt::print(stderr, "gmmlab-viewer: {}\n", m.starts_with("script ") ? m : fmt::format("script {}: {}", a.what(), m));
           status = 1;
           break;
         }
