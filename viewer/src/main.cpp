@@ -15,9 +15,9 @@
 #include "app.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/reference.hpp"
+#include "gmmlab/sandbox.hpp"
 #include "script.hpp"
 #include "session.hpp"
-#include "student.hpp"
 
 namespace fs = std::filesystem;
 using namespace gmmlab;
@@ -35,9 +35,12 @@ struct Options {
 
 Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}}; }
 
-// The student's code runs in this process: a TODO that throws shows its friendly line, but a
-// student call that never returns can only be abandoned by closing the window.
-Implementation student_implementation() { return {"student", std::make_shared<StudentSteps>(), {}}; }
+// The student's code runs in worker processes (the grader's sandbox): a TODO shows its
+// friendly line, a crash or an endless loop ends that call only, and Cancel kills it.
+Implementation student_implementation() {
+  auto steps = std::make_shared<IsolatedSteps>(default_student_worker(), SandboxLimits{.seconds = 60, .memory_mb = 4096});
+  return {"student", steps, [steps] { steps->cancel(); }};
+}
 
 // Latin, Greek (pi, mu, Sigma, gamma, sigma), dashes and arrows.
 const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2030, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
