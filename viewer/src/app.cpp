@@ -284,13 +284,13 @@ void App::frame() {
     const float row_h = std::min(views_.size() == 1 ? 230.f : 170.f, (avail.y - 300) / rows);
     for (std::size_t i = 0; i < views_.size(); ++i) lane_row(i, avail.x, row_h);
     const float below = ImGui::GetContentRegionAvail().y;
-    const float side = std::min(below, avail.x - 600);
+    const float side = std::min(below, avail.x - 570);
     feature_space(side);
     ImGui::SameLine();
     ImGui::BeginGroup();
     const float right = ImGui::GetContentRegionAvail().x;
     const bool diff = views_.size() == 2;
-    log_likelihood_plot(right, std::min(150.f, below * 0.36f));
+    log_likelihood_plot(right, std::min(200.f, below * 0.4f));
     const float table_h = ImGui::GetContentRegionAvail().y - (diff ? 118 : 0);
     parameter_table(right, table_h);
     if (diff) diff_box(right);
@@ -446,6 +446,8 @@ void App::sidebar() {
 
   ImGui::PushTextWrapPos(0);
   if (!session_.student_error().empty()) ImGui::TextColored(kBad, "%s", session_.student_error().c_str());
+  for (Lane* l : session_.lanes())
+    if (!l->implementation().note.empty()) ImGui::TextColored(kTodo, "%s", l->implementation().note.c_str());
   for (const LaneView& v : views_) {
     if (v.message.empty()) continue;
     ImGui::TextColored(v.message_is_todo ? kTodo : (v.finished && v.message.starts_with("EM ")) ? kMuted : kBad, "%s: %s",
@@ -732,7 +734,7 @@ void App::parameter_table(float w, float h) {
     if (counts) ImGui::TableSetupColumn("N_k");
     ImGui::TableSetupColumn(fmt::format("\xce\xbc_k ({})", fmt::join(names, ", ")).c_str());
     ImGui::TableSetupColumn("\xce\xa3_k diagonal");
-    ImGui::TableSetupColumn("\xce\xa3_k off-diagonal");
+    ImGui::TableSetupColumn("\xce\xa3_k off-diag.");
     ImGui::TableHeadersRow();
     const std::size_t lane = table_lane_;
     for (arma::uword k = 0; k < m.components(); ++k) {
@@ -757,14 +759,14 @@ void App::parameter_table(float w, float h) {
       std::string mu, diag, off;
       bool mu_changed = false, diag_changed = false, off_changed = false;
       for (arma::uword i = 0; i < m.dims(); ++i) {
-        mu += fmt::format("{}{:+.3f}", i ? " " : "", m.means(k, i));
-        diag += fmt::format("{}{:.3f}", i ? " " : "", m.covs(i, i, k));
+        mu += fmt::format("{}{:+.2f}", i ? " " : "", m.means(k, i));
+        diag += fmt::format("{}{:.2f}", i ? " " : "", m.covs(i, i, k));
         if (pm) {
           mu_changed |= differs(pm->means(k, i), m.means(k, i));
           diag_changed |= differs(pm->covs(i, i, k), m.covs(i, i, k));
         }
         for (arma::uword j = i + 1; j < m.dims(); ++j) {
-          off += fmt::format("{}{:+.3f}", off.empty() ? "" : " ", m.covs(i, j, k));
+          off += fmt::format("{}{:+.2f}", off.empty() ? "" : " ", m.covs(i, j, k));
           if (pm) off_changed |= differs(pm->covs(i, j, k), m.covs(i, j, k));
         }
       }
@@ -775,6 +777,18 @@ void App::parameter_table(float w, float h) {
     ImGui::EndTable();
   }
   for (const ComponentEvent& e : r->events) ImGui::TextColored(kTodo, "%s", e.describe().c_str());
+  // The formulas of the two half-steps, the one just done in bright ink.
+  ImGui::Spacing();
+  ImGui::PushTextWrapPos(0);
+  const ImVec4 lit(0.95f, 0.85f, 0.55f, 1);
+  ImGui::TextColored(r->kind == Record::Kind::e_step ? lit : kMuted,
+                     "E-step: \xce\xb3_nk = \xcf\x80_k N(x_n | \xce\xbc_k, \xce\xa3_k) / \xe2\x88\x91_j \xcf\x80_j "
+                     "N(x_n | \xce\xbc_j, \xce\xa3_j); N_k = \xe2\x88\x91_n \xce\xb3_nk. It changes the colours and N_k.");
+  ImGui::TextColored(r->kind == Record::Kind::m_step ? lit : kMuted,
+                     "M-step: \xcf\x80_k = N_k / N;  \xce\xbc_k = \xe2\x88\x91_n \xce\xb3_nk x_n / N_k;  \xce\xa3_k = "
+                     "\xe2\x88\x91_n \xce\xb3_nk (x_n \xe2\x88\x92 \xce\xbc_k)(x_n \xe2\x88\x92 \xce\xbc_k)\xe1\xb5\x80 / N_k "
+                     "(+ the ridge on the diagonal). It changes \xcf\x80, \xce\xbc, \xce\xa3 and the ellipses.");
+  ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }
 

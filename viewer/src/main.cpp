@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -16,6 +18,7 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
+#include "gmmlab/submission_build.hpp"
 #include "script.hpp"
 #include "session.hpp"
 
@@ -26,7 +29,7 @@ using namespace gmmlab::viewer;
 namespace {
 
 struct Options {
-  std::string image, trace, script, state_file, impl = "reference", size = "1280x800";
+  std::string image, trace, script, state_file, impl = "reference", size = "1280x800", student;
   arma::uword k = 3;
   std::uint64_t seed = 0;
   double ridge = 1e-6, tol = 1e-10;
@@ -37,13 +40,40 @@ Implementation reference_implementation() { return {"reference", std::make_share
 
 // The student's code runs in worker processes (the grader's sandbox): a TODO shows its
 // friendly line, a crash or an endless loop ends that call only, and Cancel kills it.
-Implementation student_implementation() {
-  auto steps = std::make_shared<IsolatedSteps>(default_student_worker(), SandboxLimits{.seconds = 60, .memory_mb = 4096});
-  return {"student", steps, [steps] { steps->cancel(); }};
+Implementation student_implementation(const fs::path& worker, const std::string& note) {
+  auto steps = std::make_shared<IsolatedSteps>(worker, SandboxLimits{.seconds = 60, .memory_mb = 4096});
+  return {"student", steps, [steps] { steps->cancel(); }, note};
 }
 
-// Latin, Greek (pi, mu, Sigma, gamma, sigma), dashes and arrows.
-const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2010, 0x2030, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+// A submission folder (--student) compiled the grader's way into a worker program; what did
+// not compile is said in the window, the skeleton's file standing in for it.
+struct StudentBuild {
+  fs::path worker, work_dir;
+  std::string note;
+  ~StudentBuild() {
+    std::error_code ec;
+    if (!work_dir.empty()) fs::remove_all(work_dir, ec);
+  }
+};
+
+void build_student(const std::string& folder, StudentBuild& out) {
+  if (folder.empty()) return;
+  out.work_dir = fs::temp_directory_path() / fmt::format("gmmlab-viewer-{}", ::getpid());
+  fs::create_directories(out.work_dir);
+  fmt::print(stderr, "gmmlab-viewer: compiling '{}' ...\n", folder);
+  const SubmissionBuild b = build_submission(folder, out.work_dir);
+  out.worker = b.worker;
+  for (const FileBuild& f : b.files)
+    if (!f.compiled) {
+      const std::string first = f.errors.substr(0, f.errors.find('\n'));
+      out.note += fmt::format("{} did not compile, the skeleton's is used: {}\n", exercise_file(f.exercise), first);
+    }
+  for (const std::string& w : b.warnings) out.note += w + "\n";
+}
+
+// Latin, Greek (pi, mu, Sigma, gamma, sigma), the transpose's T, dashes, arrows, sum and minus.
+const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D40, 0x1D40, 0x2010, 0x2030, 0x2190, 0x21FF,
+                           0x2200, 0x22FF, 0};
 
 void load_fonts(ImGuiIO& io) {
   const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -66,6 +96,8 @@ int run(const Options& o, const std::vector<Action>& script) {
   settings.em.max_iterations = o.iterations;
   settings.mode = parse_mode(o.impl);
   validate(settings);
+  StudentBuild student;
+  build_student(o.student, student);
 
   glfwSetErrorCallback([](int, const char*) {});  // glfwInit's failure is explained below
   if (!glfwInit()) {
@@ -103,7 +135,9 @@ int run(const Options& o, const std::vector<Action>& script) {
 
   int status = 0;
   {
-    Session session(settings, reference_implementation, student_implementation);
+    Session session(settings, reference_implementation, [&student] {
+      return student_implementation(student.worker.empty() ? default_student_worker() : student.worker, student.note);
+    });
     if (!o.trace.empty()) session.open_trace(o.trace);
     else session.reset();
     App app(session, window, o.state_file.empty() ? std::nullopt : std::optional<fs::path>(o.state_file));
@@ -173,6 +207,8 @@ int main(int argc, char** argv) {
   cli.add_option("--iterations", o.iterations, "Iteration cap (default 500)");
   cli.add_option("--tol", o.tol, "Stop when the log-likelihood changes by less than this (default 1e-10)");
   cli.add_option("--impl", o.impl, "reference, student, or both side by side (default reference)");
+  cli.add_option("--student", o.student, "Run the student side from this submission folder (compiled as the grader "
+                                         "does) instead of this build's student/");
   cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
                                        "screenshot a.png\"");
   cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)");
