@@ -350,6 +350,9 @@ void App::sidebar() {
     if (ImGui::SmallButton(p.stem().string().c_str())) open_dropped(p);
   }
   ImGui::TextColored(kMuted, "or drop a photo or a trace on the window");
+  if (problem_)
+    ImGui::TextColored(kMuted, "%d x %d pixels (%.1f MP); EM runs on all", problem_->image.width,
+                       problem_->image.height, problem_->image.width * double(problem_->image.height) / 1e6);
   if (!session_.error().empty()) {
     ImGui::PushTextWrapPos(0);
     ImGui::TextColored(kBad, "%s", session_.error().c_str());
@@ -411,13 +414,15 @@ void App::sidebar() {
     for (Lane* l : session_.lanes()) l->cancel();
   }
   ImGui::EndDisabled();
-  ImGui::SameLine();
   if (busy) {
     static const char* spin[] = {"|", "/", "-", "\\"};
+    ImGui::SameLine();
     ImGui::Text("%s working", spin[int(ImGui::GetTime() * 8) % 4]);
   }
-  for (const LaneView& v : views_)
+  for (const LaneView& v : views_) {
     if (!v.progress.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.progress.c_str());
+    else if (!v.timing.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.timing.c_str());
+  }
 
   if (!views_.empty() && !views_[0].history.empty()) {
     int cursor = int(views_[0].cursor);
@@ -834,6 +839,7 @@ void App::write_state() {
                           {"cursor", v.cursor},
                           {"history", v.history.size()},
                           {"shown", r ? describe(*r) : ""},
+                          {"timing", v.timing},
                           {"message", v.message}});
   }
   const std::string text = s.dump(2) + "\n";

@@ -36,7 +36,7 @@ struct Options {
   int iterations = 500;
 };
 
-Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}}; }
+Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
 
 // The student's code runs in worker processes (the grader's sandbox): a TODO shows its
 // friendly line, a crash or an endless loop ends that call only, and Cancel kills it.

@@ -106,12 +106,9 @@ void prepare_panels(Problem& p) {
 }  // namespace
 
 std::shared_ptr<Problem> make_problem(const fs::path& image, arma::uword k, std::uint64_t seed) {
-  const ReferenceSteps reference;
-  gmmlab::Problem prepared = prepare({.image = image, .k = k, .seed = seed, .init = std::nullopt}, reference);
   auto p = std::make_shared<Problem>();
-  p->image = std::move(prepared.image);
-  p->x = std::move(prepared.x);
-  p->initial = std::move(prepared.initial);
+  p->spec = {.image = image, .k = k, .seed = seed, .init = std::nullopt};
+  static_cast<gmmlab::Problem&>(*p) = prepare(p->spec, ReferenceSteps());
   p->source = image.filename().string();
   prepare_panels(*p);
   return p;
@@ -127,6 +124,7 @@ std::shared_ptr<Problem> make_problem(const Trace& trace) {
   if (content_hash(path) != trace.input.content_hash)
     throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs)", path.string()));
   auto p = std::make_shared<Problem>();
+  p->spec = {.image = path, .k = trace.settings.k, .seed = trace.settings.seed, .init = std::nullopt};
   p->image = load_image(path, int(trace.settings.k));
   p->x = ReferenceSteps().zscore(p->image.pixels);
   p->initial = trace.initial;
@@ -291,6 +289,8 @@ std::size_t Lane::history_size() const {
 void Lane::advance(int half_steps, bool full_iterations) {
   cancel_ = false;
   worker_.post([this, half_steps, full_iterations] {
+    const auto started = std::chrono::steady_clock::now();
+    int computed = 0;
     std::size_t target = cursor_;
     const arma::mat* posterior = nullptr;
     for (int done = 0; done < half_steps && !cancel_;) {
@@ -306,15 +306,25 @@ void Lane::advance(int half_steps, bool full_iterations) {
       if (whole) {
         run_->full_iteration();
         done += 2;
+        computed += 2;
       } else {
         run_->half_step();
         ++done;
+        ++computed;
       }
       target = history_size() - 1;
     }
     if (run_ && run_->posterior() && target + 1 == history_size()) posterior = &run_->posterior()->gamma;
     stopped_if_finished();
+    const auto computed_at = std::chrono::steady_clock::now();
     show_now(target, posterior);
+    if (computed > 0) {
+      const std::chrono::duration<double> em = computed_at - started, all = std::chrono::steady_clock::now() - started;
+      std::lock_guard lock(m_);
+      view_.timing = fmt::format("{} half-step{}: EM {:.2f} s, pictures {:.2f} s", computed, computed == 1 ? "" : "s",
+                                 em.count(), all.count() - em.count());
+      ++changes_;
+    }
   });
 }
 

@@ -20,6 +20,7 @@
 #include "gmmlab/em.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/kmeans.hpp"
+#include "gmmlab/pipeline.hpp"
 #include "gmmlab/trace.hpp"
 
 namespace gmmlab::viewer {
@@ -45,13 +46,10 @@ class Worker {
   std::thread thread_;
 };
 
-// The photo, its Z-scored pixels and what the panels need of them, shared read-only by the
-// lanes once made.
-struct Problem {
-  Image image;
-  arma::mat x;                 // N x d, Z-scored by the reference
-  arma::uvec kmeans_labels;    // the k-means clusters the start mixture comes from (empty for a trace)
-  Mixture initial;
+// The lab's prepared problem (the photo, its pixels Z-scored by the reference, the start
+// mixture) and what the panels need of it, shared read-only by the lanes once made.
+struct Problem : gmmlab::Problem {
+  ProblemSpec spec;            // what was opened (a trace: its photo, K and seed)
   // The panels show a photo of at most kMaxDisplay pixels on its long side: display pixel j
   // is photo pixel display_index[j] (nearest neighbour). EM always runs on every pixel.
   int display_height = 0, display_width = 0;
@@ -113,6 +111,7 @@ struct LaneView {
   bool busy = false;
   bool finished = false;       // EM has stopped (converged, cap, failure): stepping only replays
   std::string progress;        // while busy: what is being computed
+  std::string timing;          // how long the last computed step and its pictures took
   std::string message;         // why the run stopped, when it failed (a student TODO, an error)
   bool message_is_todo = false;
   Trace trace;                 // the tracer's record of the live run, for the diff

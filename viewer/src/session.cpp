@@ -6,6 +6,7 @@
 
 #include "gmmlab/errors.hpp"
 #include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace_run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -120,9 +121,8 @@ void Session::start_lanes(const Loaded& loaded) {
     lanes_.back()->replay(problem_, t);
     return;
   }
-  const TraceInput input{settings_.image.string(), content_hash(settings_.image), problem_->image.height,
-                         problem_->image.width, problem_->image.channels};
-  const TraceSettings trace_settings{settings_.k, settings_.seed, {}, settings_.em, {}};
+  const TraceInput input = trace_input(problem_->spec, *problem_);
+  const TraceSettings settings = trace_settings(problem_->spec, settings_.em);
   if (settings_.mode != Mode::student) lanes_.push_back(std::make_unique<Lane>(make_reference_()));
   if (settings_.mode != Mode::reference) {
     try {
@@ -131,7 +131,7 @@ void Session::start_lanes(const Loaded& loaded) {
       student_error_ = e.what();
     }
   }
-  for (auto& lane : lanes_) lane->start(problem_, settings_.em, input, trace_settings);
+  for (auto& lane : lanes_) lane->start(problem_, settings_.em, input, settings);
 }
 
 bool Session::busy() const {

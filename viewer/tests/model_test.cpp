@@ -73,7 +73,7 @@ class LaneTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { problem_ = make_problem(testing::sample_photo(), 3, 0); }
   static std::shared_ptr<Problem> problem_;
-  static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}}; }
+  static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
   static void start(Lane& lane, EmOptions options = {}) {
     lane.start(problem_, options, TraceInput{"chelsea.png", "0", 1, 1, 3}, TraceSettings{3, 0, {}, options, {}});
   }
@@ -158,7 +158,7 @@ class TodoSteps : public Delegating {
 };
 
 TEST_F(LaneTest, AStudentTodoShowsTheFriendlyLineAndStops) {
-  Lane lane({"student", std::make_shared<TodoSteps>(), {}});
+  Lane lane({"student", std::make_shared<TodoSteps>(), {}, {}});
   start(lane);
   lane.advance(2, true);
   wait_idle(lane);
@@ -184,7 +184,7 @@ TEST_F(LaneTest, CancelStopsARunToConvergence) {
   options.max_iterations = 100000;
   options.tolerance = 0;
   bool told = false;
-  Lane lane({"reference", std::make_shared<SlowSteps>(), [&] { told = true; }});
+  Lane lane({"reference", std::make_shared<SlowSteps>(), [&] { told = true; }, {}});
   start(lane, options);
   lane.run_to_convergence();
   while (lane.view().history.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -230,8 +230,8 @@ TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
   Settings settings;
   settings.mode = Mode::both;
   Session s(
-      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}}; },
-      [] { return Implementation{"student", std::make_shared<WrongPriors>(), {}}; });
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<WrongPriors>(), {}, {}}; });
   s.reset();
   wait_idle(s);
   ASSERT_EQ(s.lanes().size(), 2u);
@@ -250,8 +250,8 @@ TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
 }
 
 TEST(SessionOpen, AFileThatCannotBeOpenedLeavesItsSentenceAndTheOldPhoto) {
-  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}}; },
-            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}}; });
+  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
   s.reset();
   wait_idle(s);
   const auto before = s.problem();
