@@ -1,6 +1,20 @@
 #include "gmmlab/trace_run.hpp"
 
+#include <fmt/format.h>
+
+#include "gmmlab/errors.hpp"
+
 namespace gmmlab {
+
+Image load_traced_photo(const Trace& t, const std::filesystem::path& path, const std::string& what_to_do) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw Error(fmt::format("the photo the trace was recorded on, '{}', is not there; {}", path.string(), what_to_do));
+  if (content_hash(path) != t.input.content_hash)
+    throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); {}", path.string(),
+                            what_to_do));
+  return load_image(path, int(t.settings.k));
+}
 
 TraceInput trace_input(const ProblemSpec& spec, const Problem& problem) {
   return {spec.image.string(), content_hash(spec.image), problem.image.height, problem.image.width,

@@ -421,7 +421,7 @@ void App::sidebar() {
   }
   for (const LaneView& v : views_) {
     if (!v.progress.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.progress.c_str());
-    else if (!v.timing.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.timing.c_str());
+    else if (!v.timing.empty() && !scripted_) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.timing.c_str());
   }
 
   if (!views_.empty() && !views_[0].history.empty()) {

@@ -46,6 +46,9 @@ class App {
   // Called from GLFW's drop callback: a photo, or a trace (.json).
   void open_dropped(const std::filesystem::path& path);
   void quit_requested() { quit_ = true; }
+  // Script mode draws nothing that changes from run to run (timings), so that two runs give
+  // the same screenshots.
+  void set_scripted() { scripted_ = true; }
   bool quit() const { return quit_; }
 
  private:
@@ -103,6 +106,7 @@ class App {
   void remember(std::array<float, 4>& rect);  // the last item's rectangle
 
   int settled_frames_ = 0;
+  bool scripted_ = false;
   bool quit_ = false;
 };
 

@@ -141,6 +141,7 @@ int run(const Options& o, const std::vector<Action>& script) {
     if (!o.trace.empty()) session.open_trace(o.trace);
     else session.reset();
     App app(session, window, o.state_file.empty() ? std::nullopt : std::optional<fs::path>(o.state_file));
+    if (scripted) app.set_scripted();
     glfwSetWindowUserPointer(window, &app);
     // A dropped file goes the way a typed path or a command-line photo goes.
     glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {

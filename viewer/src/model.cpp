@@ -9,6 +9,7 @@
 #include "gmmlab/pipeline.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/render.hpp"
+#include "gmmlab/trace_run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -116,16 +117,9 @@ std::shared_ptr<Problem> make_problem(const fs::path& image, arma::uword k, std:
 
 std::shared_ptr<Problem> make_problem(const Trace& trace) {
   const fs::path path = trace.input.path;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    throw Error(fmt::format("the trace was recorded on '{}', which is not there; open the photo first from the "
-                            "folder the trace was recorded in",
-                            path.string()));
-  if (content_hash(path) != trace.input.content_hash)
-    throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs)", path.string()));
   auto p = std::make_shared<Problem>();
   p->spec = {.image = path, .k = trace.settings.k, .seed = trace.settings.seed, .init = std::nullopt};
-  p->image = load_image(path, int(trace.settings.k));
+  p->image = load_traced_photo(trace, path, "open the trace from the folder it was recorded in");
   p->x = ReferenceSteps().zscore(p->image.pixels);
   p->initial = trace.initial;
   validate_mixture(p->initial, p->x.n_cols, "the trace's initial mixture");
@@ -321,8 +315,8 @@ void Lane::advance(int half_steps, bool full_iterations) {
     if (computed > 0) {
       const std::chrono::duration<double> em = computed_at - started, all = std::chrono::steady_clock::now() - started;
       std::lock_guard lock(m_);
-      view_.timing = fmt::format("{} half-step{}: EM {:.2f} s, pictures {:.2f} s", computed, computed == 1 ? "" : "s",
-                                 em.count(), all.count() - em.count());
+      view_.timing = fmt::format("EM {:.2f} s, pictures {:.2f} s ({} half-step{})", em.count(),
+                                 all.count() - em.count(), computed, computed == 1 ? "" : "s");
       ++changes_;
     }
   });

@@ -122,9 +122,16 @@ TEST_F(ViewerWindow, ASavedTraceIsReplayedHalfStepByHalfStep) {
   EXPECT_EQ(state()["lanes"][0]["shown"], "M-step 3");
 }
 
+// Runs the viewer with no display at all: what is refused before a window opens.
+CommandResult without_display(std::vector<std::string> args, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv{"/usr/bin/env", "-u", "DISPLAY", GMMLAB_VIEWER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, cwd);
+}
+
 TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
   // Malformed: exit 2, before any window.
-  CommandResult r = viewer({"--script", "reset; step five"}, dir.path());
+  CommandResult r = without_display({"--script", "reset; step five"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "gmmlab-viewer: script action 2 ('step five'): 'five' is not a whole number of 1 or more\n");
   // An action that cannot be done: exit 1, naming the action and the file.
@@ -138,11 +145,11 @@ TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
   r = viewer({"--script", "screenshot no/such/folder/a.png"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
-  r = viewer({"-k", "0"}, dir.path());
+  r = without_display({"-k", "0"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("K is 0"), std::string::npos) << r.err;
   // No display at all.
-  r = run_command({"/usr/bin/env", "-u", "DISPLAY", GMMLAB_VIEWER, "--script", "reset"}, dir.path());
+  r = without_display({"--script", "reset"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("there is no display"), std::string::npos) << r.err;
 }
