@@ -162,17 +162,7 @@ int run_compare(const CompareOptions& o) {
 // photo.
 arma::mat traced_pixels(const Trace& t, const std::string& override_path) {
   const fs::path path = override_path.empty() ? fs::path(t.input.path) : fs::path(override_path);
-  std::error_code ec;
-  if (!fs::exists(path, ec))
-    throw Error(fmt::format("the film needs the photo the trace was recorded on, '{}', which is not there; give it "
-                            "with --image",
-                            path.string()));
-  check_regular_file(path, "photo", kMaxImageFileBytes);  // a FIFO would block the hash below
-  if (content_hash(path) != t.input.content_hash)
-    throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); give that photo "
-                            "with --image",
-                            path.string()));
-  const Image image = load_image(path, int(t.settings.k));
+  const Image image = load_traced_photo(t, path, "give it with --image");
   std::unique_ptr<Steps> steps;
   try {
     steps = make_implementation(t.settings.zscore);

@@ -9,6 +9,8 @@ packages=(
   libgtest-dev libbenchmark-dev
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
+  libimgui-dev libglfw3-dev fonts-dejavu-core  # gmmlab-viewer (Dear ImGui 1.86 with its GLFW/OpenGL3 backends)
+  xvfb xauth libgl1-mesa-dri xdotool  # the viewer's tests: a headless X server, Mesa's GL, real input
 )
 
 missing=()
