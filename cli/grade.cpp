@@ -17,26 +17,7 @@
 #include "gmmlab/grader/runner.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
-#if __has_include("gmmlab/submission_build.hpp")
 #include "gmmlab/submission_build.hpp"
-#else
-// Until the sandbox's build_submission lands: grade this build's own student worker only.
-namespace gmmlab {
-struct FileBuild {
-  Exercise exercise;
-  bool compiled = false;
-  std::string errors;
-};
-struct SubmissionBuild {
-  std::filesystem::path worker;
-  std::vector<FileBuild> files;
-  std::vector<std::string> warnings;
-};
-inline SubmissionBuild build_submission(const std::filesystem::path&, const std::filesystem::path&) {
-  return {default_student_worker(), {}, {}};
-}
-}  // namespace gmmlab
-#endif
 
 namespace fs = std::filesystem;
 
@@ -121,14 +102,6 @@ std::optional<Exercise> exercise_of(const std::string& name) {
   return std::nullopt;
 }
 
-std::string file_name(Exercise e) {
-  switch (e) {
-    case Exercise::zscore: return "zscore.cpp";
-    case Exercise::e_step: return "e_step.cpp";
-    case Exercise::m_step: return "m_step.cpp";
-  }
-  return "?";
-}
 
 class TempFolder {
  public:
@@ -180,11 +153,10 @@ int run_grade(const GradeOptions& o) {
       broken.insert(f.exercise);
       header.notes.push_back(fmt::format("{} does not compile: its checks score 0 and the other exercises are graded "
                                          "with the skeleton's {} in its place. The compiler says:\n{}",
-                                         file_name(f.exercise), file_name(f.exercise), f.errors));
+                                         exercise_file(f.exercise), exercise_file(f.exercise), f.errors));
     }
   for (const auto& w : build.warnings) header.notes.push_back("Warning: " + w);
   const std::uint64_t seed = o.seed.value_or(content_seed(submission));
-  header.replay = fmt::format("gmmlab grade {} --only {{only}} --verbose", o.submission.empty() ? "" : o.submission);
   header.replay = fmt::format("gmmlab grade{} --only {{only}} --verbose{}",
                               o.submission.empty() ? "" : " " + o.submission,
                               o.hidden ? fmt::format(" --hidden --seed {}", seed) : "");
@@ -214,7 +186,7 @@ int run_grade(const GradeOptions& o) {
         const auto e = exercise_of(r.check->exercise);
         if (!r.passed() && e && broken.contains(*e))
           shown_result.failures.insert(shown_result.failures.begin(),
-                                       fmt::format("{} does not compile (see above): graded as the skeleton", file_name(*e)));
+                                       fmt::format("{} does not compile (see above): graded as the skeleton", exercise_file(*e)));
         if (progress) fmt::print(stderr, "\r\033[K");
         fmt::print("{}\n{}", grader::check_line(shown_result), grader::check_details(shown_result, header, o.verbose));
         std::fflush(stdout);
