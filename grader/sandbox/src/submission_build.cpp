@@ -238,8 +238,15 @@ void append_nonempty(std::vector<std::string>& out, const char* const (&items)[N
     if (item && *item) out.push_back(std::string(prefix) + item);
 }
 
-std::vector<std::string> compile_command(const fs::path& source, const fs::path& object,
-                                         const std::vector<fs::path>& extra_includes) {
+// The precompiled header made at build time, when it is there.
+std::optional<fs::path> precompiled_header() {
+  const fs::path header = fs::path(sandbox_config::pch_dir) / "submission_pch.hpp";
+  std::error_code ec;
+  if (fs::exists(fs::path(header.string() + ".gch"), ec)) return header;
+  return std::nullopt;
+}
+
+std::vector<std::string> compile_flags(const std::vector<fs::path>& extra_includes) {
   std::vector<std::string> argv{sandbox_config::compiler};
   append_nonempty(argv, sandbox_config::compile_flags);
   append_nonempty(argv, sandbox_config::compile_definitions, "-D");
@@ -250,7 +257,15 @@ std::vector<std::string> compile_command(const fs::path& source, const fs::path&
     const std::string flag = std::string("-I") + dir;
     if (std::find(argv.begin(), argv.end(), flag) == argv.end()) argv.push_back(flag);
   }
-  argv.insert(argv.end(), {"-fdiagnostics-color=never", "-fmax-errors=5", "-c", source.string(), "-o", object.string()});
+  argv.insert(argv.end(), {"-fdiagnostics-color=never", "-fmax-errors=5"});
+  return argv;
+}
+
+std::vector<std::string> compile_command(const fs::path& source, const fs::path& object,
+                                         const std::vector<fs::path>& extra_includes) {
+  std::vector<std::string> argv = compile_flags(extra_includes);
+  if (auto pch = precompiled_header()) argv.insert(argv.end(), {"-include", pch->string()});
+  argv.insert(argv.end(), {"-c", source.string(), "-o", object.string()});
   return argv;
 }
 
@@ -274,6 +289,20 @@ bool inside(const fs::path& inner, const fs::path& outer) {
 }
 
 }  // namespace
+
+void build_precompiled_header(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path header = dir / "submission_pch.hpp";
+  write_bytes(header, read_bytes(sandbox_config::pch_source));
+  Job job;
+  job.argv = compile_flags({});
+  job.argv.insert(job.argv.end(), {"-x", "c++-header", header.string(), "-o", header.string() + ".gch"});
+  job.cwd = dir;
+  job.log = dir / "submission_pch.log";
+  run_jobs({&job}, 1);
+  if (!job.ok) throw Error(fmt::format("cannot precompile {}: {}", header.string(), job.output));
+}
 
 SubmissionBuild build_submission(const fs::path& submission, const fs::path& work_dir) {
   const auto started = std::chrono::steady_clock::now();

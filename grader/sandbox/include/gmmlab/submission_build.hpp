@@ -34,6 +34,10 @@ struct SubmissionBuild {
 // whose errors say it is missing). Compiles run two at a time, each under a time limit.
 SubmissionBuild build_submission(const std::filesystem::path& submission, const std::filesystem::path& work_dir);
 
+// Build step (the gmmlab-sandbox-pch tool): precompiles the headers every student file includes
+// into dir, with build_submission's own flags; build_submission uses it when it is there.
+void build_precompiled_header(const std::filesystem::path& dir);
+
 // The name of an exercise's file in a submission: "zscore.cpp", "e_step.cpp", "m_step.cpp".
 const char* exercise_file(Exercise e);
 
