@@ -83,7 +83,7 @@ TEST(GradeCli, SkeletonGetsZeroWithTheTodoLineInEveryCheck) {
   int checks = 0, zero = 0;
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);)
-    if (line.find(" ... ") != std::string::npos) ++checks, zero += line.find(" 0/") != std::string::npos;
+    if (line.find(" ...") != std::string::npos) ++checks, zero += line.find(" 0/") != std::string::npos;
   EXPECT_EQ(checks, 24);
   EXPECT_EQ(zero, 24);
   EXPECT_NE(r.out.find("student Z-score is not written yet: student/zscore.cpp"), std::string::npos);
