@@ -336,7 +336,9 @@ class Call {
     const std::string program = program_.string();
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) {
-      if (sandbox_config::sanitized && std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0) continue;
+      if (sandbox_config::sanitized &&
+          (std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0 || std::strncmp(*e, "UBSAN_OPTIONS=", 14) == 0))
+        continue;
       env_strings.emplace_back(*e);
     }
     if (sandbox_config::sanitized) {
@@ -348,6 +350,8 @@ class Call {
                                         "detect_leaks=0:disable_coredump=1:abort_on_error=1:handle_segv=0:"
                                         "handle_sigbus=0:handle_sigfpe=0:handle_sigill=0",
                                         user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
+      const char* ub = std::getenv("UBSAN_OPTIONS");
+      env_strings.push_back(fmt::format("UBSAN_OPTIONS={}{}abort_on_error=1", ub ? ub : "", ub && *ub ? ":" : ""));
     }
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
