@@ -2,6 +2,7 @@
 // way is never taken for a mistake, and the variants are far apart on the grader's inputs.
 #include <gtest/gtest.h>
 
+#include "gmmlab/explain.hpp"
 #include "gmmlab/gaussian.hpp"
 #include "gmmlab/mistakes.hpp"
 #include "gmmlab/reference.hpp"
@@ -80,6 +81,30 @@ TEST(Mistakes, NoMaxShiftIsRecognisedOnlyByItsNaNs) {
   EXPECT_TRUE(naive.row(0).has_nan());
   EXPECT_EQ(mistakes::recognise_gamma(in.a, naive)->id, "gamma-no-max-shift");
   EXPECT_EQ(mistakes::recognise_log_likelihood(in.a, -arma::datum::inf)->id, "ll-no-max-shift");
+}
+
+// What `trace compare` prints: the far-away start blames gamma for exp without the shift (and
+// passes a right E-step written another way); the first steps name a planted mistake.
+TEST(Mistakes, FarStartBlamesGammaForExpWithoutTheShift) {
+  const Mixture m = testing::random_mixture(3, 3, 7);
+  const arma::mat x = testing::sample_from(m, 300, 8);
+  const auto bad = mistakes::far_start_check(*grader_tests::loop_steps("gamma-no-max-shift"), x, m, 1e-6, 1e-8);
+  EXPECT_FALSE(bad.agrees);
+  EXPECT_NE(bad.report.find("your E-step's gamma is nan"), std::string::npos) << bad.report;
+  EXPECT_NE(bad.report.find("without subtracting the row maximum"), std::string::npos) << bad.report;
+  const auto ll = mistakes::far_start_check(*grader_tests::loop_steps("ll-no-max-shift"), x, m, 1e-6, 1e-8);
+  EXPECT_FALSE(ll.agrees);
+  EXPECT_NE(ll.report.find("your log-likelihood is -inf"), std::string::npos) << ll.report;
+  for (const auto& good : {grader_tests::loop_steps(), grader_tests::alternative_steps()})
+    EXPECT_TRUE(mistakes::far_start_check(*good, x, m, 1e-6, 1e-8).agrees) << good->name();
+}
+
+TEST(Mistakes, KnownMistakesReportNamesThePlantedOne) {
+  const Mixture m = testing::random_mixture(3, 3, 7);
+  const arma::mat x = testing::sample_from(m, 300, 8);
+  EXPECT_EQ(mistakes::known_mistakes_report(*grader_tests::loop_steps(), x, m), "");
+  const std::string r = mistakes::known_mistakes_report(*grader_tests::loop_steps("cov-divided-by-nk-minus-1"), x, m);
+  EXPECT_NE(r.find("M-step, Sigma: This looks like a known mistake: the answer divides by N_k - 1"), std::string::npos) << r;
 }
 
 TEST(Mistakes, UnknownIdIsRefused) { EXPECT_THROW(mistakes::by_id("nonsense"), std::out_of_range); }
