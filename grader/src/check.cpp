@@ -52,7 +52,8 @@ std::string describe_student_error(const std::exception& e) {
 }
 
 namespace {
-std::string show(double v) { return fmt::format("{:.17g}", v); }
+// NaN has a sign bit that printf shows ("-nan"); students read "NaN" either way.
+std::string show(double v) { return std::isnan(v) ? "NaN" : fmt::format("{:.17g}", v); }
 
 std::optional<std::string> first_difference_impl(const std::string& name, const double* got, const double* expected,
                                                  arma::uword rows, arma::uword cols, arma::uword slices, double tol) {

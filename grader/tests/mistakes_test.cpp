@@ -90,7 +90,7 @@ TEST(Mistakes, FarStartBlamesGammaForExpWithoutTheShift) {
   const arma::mat x = testing::sample_from(m, 300, 8);
   const auto bad = mistakes::far_start_check(*grader_tests::loop_steps("gamma-no-max-shift"), x, m, 1e-6, 1e-8);
   EXPECT_FALSE(bad.agrees);
-  EXPECT_NE(bad.report.find("your E-step's gamma is nan"), std::string::npos) << bad.report;
+  EXPECT_NE(bad.report.find("your E-step's gamma is NaN"), std::string::npos) << bad.report;
   EXPECT_NE(bad.report.find("without subtracting the row maximum"), std::string::npos) << bad.report;
   const auto ll = mistakes::far_start_check(*grader_tests::loop_steps("ll-no-max-shift"), x, m, 1e-6, 1e-8);
   EXPECT_FALSE(ll.agrees);

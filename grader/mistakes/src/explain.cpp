@@ -62,7 +62,8 @@ FarStartResult far_start_check(const Steps& steps, const arma::mat& x, const Mix
   if (const arma::uvec bad = arma::find_nonfinite(mine.gamma); !bad.empty()) {
     r.report = fmt::format("{}: your E-step's gamma is {} at pixel {}, component {}: the responsibilities are "
                            "wrong, not only the log-likelihood\n",
-                           where, mine.gamma(bad(0)), bad(0) % mine.gamma.n_rows, bad(0) / mine.gamma.n_rows + 1);
+                           where, std::isnan(mine.gamma(bad(0))) ? "NaN" : fmt::format("{}", mine.gamma(bad(0))),
+                           bad(0) % mine.gamma.n_rows, bad(0) / mine.gamma.n_rows + 1);
     add(r.report, "E-step, gamma", recognise_gamma(a, mine.gamma));
     return r;
   }
