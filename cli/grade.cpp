@@ -34,11 +34,6 @@ struct GradeOptions {
   std::optional<std::uint64_t> seed;
 };
 
-// A malformed command line: exit 2, one sentence.
-struct BadCommandLine : Error {
-  using Error::Error;
-};
-
 const std::vector<std::string> kSourceNames{"zscore.cpp", "e_step.cpp", "m_step.cpp"};
 
 // The seed of the hidden checks: FNV-1a over the submission's source files (names and bytes,
@@ -124,10 +119,10 @@ int run_grade(const GradeOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   // Everything the command line says is checked before anything runs or is written.
   if (!o.only.empty() && std::ranges::find(grader::exercise_names(), o.only) == grader::exercise_names().end())
-    throw BadCommandLine(fmt::format("--only is '{}'; give one of zscore, estep, mstep, em", o.only));
+    throw UsageError(fmt::format("--only is '{}'; give one of zscore, estep, mstep, em", o.only));
   if (!(o.timeout > 0) || !std::isfinite(o.timeout))
-    throw BadCommandLine(fmt::format("--timeout is {}; give a number of seconds above 0", o.timeout));
-  if (o.memory <= 0) throw BadCommandLine(fmt::format("--memory is {}; give a number of megabytes above 0", o.memory));
+    throw UsageError(fmt::format("--timeout is {}; give a number of seconds above 0", o.timeout));
+  if (o.memory <= 0) throw UsageError(fmt::format("--memory is {}; give a number of megabytes above 0", o.memory));
 
   const fs::path submission = o.submission.empty() ? fs::path(GMMLAB_DEFAULT_SUBMISSION) : fs::path(o.submission);
   const std::string shown = o.submission.empty() ? std::string("student/") : o.submission;
@@ -135,7 +130,7 @@ int run_grade(const GradeOptions& o) {
   check_report_path(o.json, "--json", submission);
   check_report_path(o.junit, "--junit", submission);
   if (!o.json.empty() && !o.junit.empty() && fs::weakly_canonical(fs::absolute(o.json)) == fs::weakly_canonical(fs::absolute(o.junit)))
-    throw BadCommandLine("--json and --junit name the same file; give two different files");
+    throw UsageError("--json and --junit name the same file; give two different files");
   const grader::Rubric& rubric = grader::built_in_rubric();
   if (o.hidden && !grader::hidden_checks_built())
     throw Error("this copy of gmmlab was built without the hidden checks (grader/hidden/); run without --hidden");
@@ -221,14 +216,8 @@ void add_grade_command(CLI::App& app, int& exit_code) {
   c->add_option("--timeout", o->timeout, "Seconds each call into the student code may take (default 10)");
   c->add_option("--memory", o->memory, "Megabytes each call into the student code may use (default 2048)");
   c->add_option("--seed", o->seed, "Seed of the hidden checks (default: from the submission's content; printed)");
-  c->callback([o, &exit_code] {
-    try {
-      exit_code = run_grade(*o);
-    } catch (const BadCommandLine& e) {
-      fmt::print(stderr, "gmmlab: {}\n", e.what());
-      exit_code = 2;
-    }
-  });
+  // A malformed value throws UsageError (exit 2), a submission that cannot be graded Error (1).
+  c->callback([o, &exit_code] { exit_code = run_grade(*o); });
 }
 
 }  // namespace gmmlab::cli

@@ -1,7 +1,7 @@
 // IsolatedSteps: one fresh worker process per call, supervised, limited and cleaned up.
 //
 // Process tree of one call:
-//   grader (this process) --fork--> supervisor --fork+exec--> worker (student code)
+//   grader (this process) --fork--> supervisor --vfork+exec--> worker (student code)
 // The supervisor is a forked copy of the grader that never runs student code and never execs:
 // it starts a session of its own, becomes a "child subreaper" (every process the worker leaves
 // behind, even one that called setsid() or double-forked, is re-parented to it instead of to
@@ -199,7 +199,9 @@ int kill_children(pid_t self) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   ::signal(SIGPIPE, SIG_IGN);
 
-  const pid_t worker = ::fork();
+  // vfork: the worker borrows this process's memory until it execs (only system calls run in
+  // between, and run_worker never returns), which spares copying the grader's page tables twice.
+  const pid_t worker = ::vfork();
   if (worker < 0) ::_exit(125);
   if (worker == 0) run_worker(plan);
   ::close(fd_req);
@@ -452,7 +454,7 @@ class Call {
     std::size_t answer_got = 0;
     std::uint64_t body_length = 0;
     bool ans_open = true;
-    std::vector<char> buffer(1 << 20);
+    std::vector<char> buffer(1 << 16);  // output and the answer's header (the body goes in place)
     char* const buf = buffer.data();
     const std::size_t buf_size = buffer.size();
     for (;;) {
