@@ -11,6 +11,7 @@
 #include "gmmlab/image.hpp"
 #include "gmmlab/input_file.hpp"
 #include "gmmlab/output_path.hpp"
+#include "gmmlab/explain.hpp"
 #include "gmmlab/progress.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/trace.hpp"
@@ -40,6 +41,7 @@ struct CompareOptions {
   RunOptions run;
   DiffTolerance tol;
   std::string save_student, save_reference;
+  bool far_start = true;  // also one E-step from a far-away start (see check_far_start)
 };
 struct PictureOptions {
   std::string trace, output, frames, image;
@@ -154,7 +156,15 @@ int run_compare(const CompareOptions& o) {
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
              spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
-  return to_int(zscore_agrees && d.agree ? ExitCode::success : ExitCode::runs_differ);
+  // The grader's detector, so compare and the grader name a known mistake in the same words.
+  if (!d.agree) fmt::print("{}", mistakes::known_mistakes_report(*other, p.x, p.initial));
+  bool far_agrees = true;
+  if (o.far_start) {
+    const auto far = mistakes::far_start_check(*other, p.x, p.initial, o.tol.rtol, o.tol.atol);
+    fmt::print("{}", far.report);
+    far_agrees = far.agrees;
+  }
+  return to_int(zscore_agrees && d.agree && far_agrees ? ExitCode::success : ExitCode::runs_differ);
 }
 
 // The photo a trace was recorded on, Z-scored as it was then (by the implementation the trace
@@ -236,11 +246,14 @@ void add_trace_command(CLI::App& app, int& exit_code) {
   compare->run.impl = "student";
   c = trace->add_subcommand("compare",
                             "Run your implementation (--impl, default student) and the reference from the same initial "
-                            "mixture and show where they first differ (exit 0 agree, 3 differ)");
+                            "mixture and show where they first differ, then one E-step from a far-away start (every "
+                            "mean 60 standard deviations away) unless --no-far-start (exit 0 agree, 3 differ)");
   add_run_options(*c, compare->run);
   add_tolerance_options(*c, compare->tol);
   c->add_option("--save-student", compare->save_student, "Also write the trace of your implementation here");
   c->add_option("--save-reference", compare->save_reference, "Also write the trace of the reference here");
+  c->add_flag("!--no-far-start", compare->far_start,
+              "Skip the E-step from a far-away start (by default it runs, and catches exp without log-sum-exp)");
   c->callback([compare, &exit_code] { exit_code = run_compare(*compare); });
 
   auto plot = std::make_shared<PictureOptions>();

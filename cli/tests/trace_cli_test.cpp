@@ -176,6 +176,13 @@ TEST(TraceCompare, CliReferenceAgainstItselfAgreesAndSavesBothTraces) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("The runs agree"), std::string::npos) << r.out;
   EXPECT_EQ(gmmlab({"trace", "diff", (dir / "a.json").string(), (dir / "b.json").string()}).exit_code, 0);
+  // By default compare also runs one E-step from a far-away start (grader/README.md).
+  EXPECT_NE(r.out.find("From a far-away start (every mean moved 60 standard deviations away): your E-step agrees"),
+            std::string::npos) << r.out;
+  const CommandResult skip = gmmlab({"trace", "compare", small_photo(dir).string(), "--impl", "reference",
+                                     "--iterations", "2", "--no-far-start"});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_EQ(skip.out.find("far-away start"), std::string::npos) << skip.out;
 }
 
 // ---- pictures -----------------------------------------------------------------------------------
