@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gmmlab/course/command.hpp"
 #include "gmmlab/errors.hpp"
 #include "segment.hpp"
 #include "trace.hpp"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   gmmlab::cli::add_segment_command(app, exit_code);
   gmmlab::cli::add_trace_command(app, exit_code);
+  gmmlab::course::add_course_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
