@@ -297,7 +297,8 @@ BatchResult grade_batch(const BatchOptions& o) {
   fs::create_directories(out.feedback_dir, ec);
   if (ec || access(out.state_dir.c_str(), W_OK) != 0)
     throw Error(fmt::format("cannot write in {}; give -o in a folder you can write", out_dir.string()));
-  const fs::path work_root = make_work_root(out.state_dir);
+  // Absolute: each grader runs in its own folder, where a relative path would mean another file.
+  const fs::path work_root = fs::absolute(make_work_root(out.state_dir));
 
   // Ids twice (alice/ and alice.zip): neither is graded, the instructor decides.
   std::map<std::string, std::vector<std::string>> by_id;

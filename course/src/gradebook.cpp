@@ -175,7 +175,7 @@ std::string summarize(const std::vector<GradeRecord>& records, const std::vector
 void draw_histogram(const std::vector<GradeRecord>& records, const fs::path& png) {
   double max_total = 0;
   const std::vector<double> totals = totals_of(records, max_total);
-  constexpr int bins = 10, width = 720, height = 420, left = 60, right = 20, top = 50, bottom = 60;
+  constexpr int bins = 10, width = 720, height = 420, left = 60, right = 20, top = 80, bottom = 60;
   std::vector<int> counts(bins, 0);
   for (double t : totals) {
     const int b = max_total > 0 ? std::min(bins - 1, static_cast<int>(t / max_total * bins)) : 0;
@@ -204,7 +204,7 @@ void draw_histogram(const std::vector<GradeRecord>& records, const fs::path& png
   cv::line(img, {left, top + plot_h}, {left + plot_w, top + plot_h}, ink, 1);
   cv::line(img, {left, top}, {left, top + plot_h}, ink, 1);
   cv::putText(img, "points", {left + plot_w / 2 - 25, height - 15}, font, 0.5, ink, 1, cv::LINE_AA);
-  cv::putText(img, "students", {5, top - 10}, font, 0.45, ink, 1, cv::LINE_AA);
+  cv::putText(img, "students", {8, top - 22}, font, 0.45, ink, 1, cv::LINE_AA);
   const fs::path partial = png.string() + ".partial.png";
   if (!cv::imwrite(partial.string(), img))
     throw Error(fmt::format("cannot write {}; check the folder is writable", png.string()));

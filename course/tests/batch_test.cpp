@@ -148,6 +148,16 @@ TEST(CourseGrade, AnExistingGradebookIsKeptUnlessUpdateOrForce) {
   EXPECT_NE(force.err.find("alice: graded 100/100"), std::string::npos) << force.err;
 }
 
+TEST(CourseGrade, RelativePathsMeanTheCurrentFolder) {
+  TempDir t;
+  three(t / "class" / "alice", "ok", "ok", "ok");
+  const auto r = run_command({GMMLAB_CLI, "course", "grade", "class", "-o", "gb.csv", "--grader",
+                              GMMLAB_CONTRACT_GRADER, "-q"},
+                             t.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(t / "gb.csv").find("alice,10,30,30,30,100,100,graded,"), std::string::npos);
+}
+
 TEST(CourseGrade, AKilledBatchResumesWhereItStopped) {
   TempDir t;
   three(t / "class" / "a-fast", "ok", "ok", "ok");
