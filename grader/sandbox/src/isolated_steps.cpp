@@ -1,0 +1,741 @@
+// IsolatedSteps: one fresh worker process per call, supervised, limited and cleaned up.
+//
+// Process tree of one call:
+//   grader (this process) --fork--> supervisor --fork+exec--> worker (student code)
+// The supervisor is a forked copy of the grader that never runs student code and never execs:
+// it starts a session of its own, becomes a "child subreaper" (every process the worker leaves
+// behind, even one that called setsid() or double-forked, is re-parented to it instead of to
+// init), starts the worker in a new process group under rlimits, and waits. When the grader
+// closes the stop pipe (the call ended: answer, timeout, cancel, or the grader died) or the
+// worker ends, it kills the worker's group, then kills and reaps every remaining descendant,
+// writes the worker's wait status on the status pipe and exits. The grader waits for that, so
+// when a call returns, no process it started is left.
+//
+// Between fork and exec only async-signal-safe system calls run (the grader may have threads).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "gmmlab/sandbox.hpp"
+#include "sandbox_config.hpp"
+#include "wire.hpp"
+
+extern char** environ;
+
+namespace gmmlab {
+
+namespace {
+
+constexpr std::size_t output_keep = 4096;
+
+// ---- small RAII and system-call helpers (grader side) -----------------------------------
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(o.release()) {}
+  Fd& operator=(Fd&& o) noexcept {
+    reset(o.release());
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  Fd read, write;
+};
+
+Pipe make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw Error(fmt::format("cannot create a pipe to run student code: {}", std::strerror(errno)));
+  return {Fd(fds[0]), Fd(fds[1])};
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+std::string signal_sentence(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  const std::string name = abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
+  switch (sig) {
+    case SIGSEGV: return name + " (an invalid memory access, e.g. an index out of range or a stack overflow)";
+    case SIGBUS: return name + " (an invalid memory access)";
+    case SIGABRT: return name + " (abort() was called, e.g. by a failed assert)";
+    case SIGFPE: return name + " (an arithmetic error, e.g. an integer division by zero)";
+    case SIGILL: return name + " (an illegal instruction)";
+    case SIGKILL: return name + " (killed from outside, e.g. because the machine ran out of memory)";
+    case SIGXFSZ: return name + " (it wrote a file larger than the sandbox allows)";
+    default: return name;
+  }
+}
+
+// ---- what runs in the forked children: async-signal-safe only ---------------------------
+
+// Fixed descriptor numbers in the supervisor, above anything the grader is likely to use;
+// everything else is closed.
+constexpr int fd_req = 1000, fd_out = 1001, fd_ans = 1002, fd_stop = 1003, fd_status = 1004;
+
+struct ChildPlan {
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;
+  rlim_t memory_bytes;  // 0: no RLIMIT_AS (sanitizer builds)
+};
+
+void child_write_errno(int fd, int err) {
+  // A complete answer with status cannot_start, so the grader can tell "exec failed" apart.
+  char buf[wire::answer_header_size + 1 + 4];
+  std::memcpy(buf, wire::answer_magic, 4);
+  const std::uint64_t len = 1 + 4;
+  std::memcpy(buf + 4, &len, 8);
+  buf[12] = static_cast<char>(wire::Status::cannot_start);
+  const std::int32_t e = err;
+  std::memcpy(buf + 13, &e, 4);
+  [[maybe_unused]] ssize_t w = ::write(fd, buf, sizeof buf);
+}
+
+[[noreturn]] void run_worker(const ChildPlan& plan) {
+  ::setpgid(0, 0);
+  ::signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct rlimit core = {0, 0};
+  ::setrlimit(RLIMIT_CORE, &core);
+  struct rlimit fsize = {rlim_t{64} << 20, rlim_t{64} << 20};
+  ::setrlimit(RLIMIT_FSIZE, &fsize);
+  if (plan.memory_bytes != 0) {
+    struct rlimit as = {plan.memory_bytes, plan.memory_bytes};
+    ::setrlimit(RLIMIT_AS, &as);
+  }
+  if (::dup2(fd_req, 0) < 0 || ::dup2(fd_out, 1) < 0 || ::dup2(fd_out, 2) < 0 || ::dup2(fd_ans, 3) < 0) ::_exit(126);
+  ::close_range(4, ~0U, 0);
+  if (::chdir(plan.cwd) != 0) {
+    child_write_errno(3, errno);
+    ::_exit(127);
+  }
+  ::execve(plan.program, plan.argv, plan.envp);
+  child_write_errno(3, errno);
+  ::_exit(127);
+}
+
+// Parses the decimal pids in /proc/self/task/<pid>/children and SIGKILLs each; returns how
+// many it found.
+int kill_children(pid_t self) {
+  char path[64] = "/proc/self/task/";
+  char digits[24];
+  int n = 0;
+  for (pid_t v = self; v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+  char* p = path + std::strlen(path);
+  while (n > 0) *p++ = digits[--n];
+  std::memcpy(p, "/children", 10);
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[4096];
+  int found = 0;
+  long pid = 0;
+  bool in_number = false;
+  for (;;) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r <= 0) break;
+    for (ssize_t i = 0; i < r; ++i) {
+      if (buf[i] >= '0' && buf[i] <= '9') {
+        pid = pid * 10 + (buf[i] - '0');
+        in_number = true;
+      } else if (in_number) {
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
+        ++found;
+        pid = 0;
+        in_number = false;
+      }
+    }
+  }
+  if (in_number) {
+    ::kill(static_cast<pid_t>(pid), SIGKILL);
+    ++found;
+  }
+  ::close(fd);
+  return found;
+}
+
+[[noreturn]] void run_supervisor(const ChildPlan& plan, const int (&fds)[5]) {
+  // Fixed numbers first (dup2 clears close-on-exec; the sources may be anywhere), then close
+  // every other descriptor the grader had open, including other calls' pipes.
+  const int targets[5] = {fd_req, fd_out, fd_ans, fd_stop, fd_status};
+  int moved[5];
+  for (int i = 0; i < 5; ++i) moved[i] = ::fcntl(fds[i], F_DUPFD, 2000);
+  for (int i = 0; i < 5; ++i) ::dup2(moved[i], targets[i]);
+  ::close_range(3, fd_req - 1, 0);
+  ::close_range(fd_status + 1, ~0U, 0);
+  ::setsid();
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  const pid_t worker = ::fork();
+  if (worker < 0) ::_exit(125);
+  if (worker == 0) run_worker(plan);
+  ::close(fd_req);
+  ::close(fd_out);
+  ::close(fd_ans);
+
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, worker, 0));
+  int status = 0;
+  bool reaped = false;
+  std::int32_t ended_by_itself = 0;
+  for (;;) {
+    struct pollfd pf[2] = {{fd_stop, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    // Without a pidfd (old kernels) look at the worker every 20 ms.
+    const int r = ::poll(pf, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 20);
+    if (r < 0 && errno == EINTR) continue;
+    if (pf[0].revents != 0) {  // the grader is done with this call (or gone)
+      if (::waitpid(worker, &status, WNOHANG) == worker) {
+        reaped = true;
+        ended_by_itself = 1;
+      }
+      break;
+    }
+    if (pidfd < 0 || pf[1].revents != 0) {
+      if (::waitpid(worker, &status, WNOHANG) == worker) {
+        reaped = true;
+        ended_by_itself = 1;
+        break;
+      }
+    }
+  }
+  ::kill(-worker, SIGKILL);
+  if (!reaped) ::kill(worker, SIGKILL);
+  if (!reaped && ::waitpid(worker, &status, 0) == worker) reaped = true;
+  // Everything else the worker started: its group is dead; processes that left the group
+  // (setsid, setpgid) were re-parented to this subreaper. Kill and reap until none is left.
+  const pid_t self = ::getpid();
+  for (;;) {
+    kill_children(self);
+    int ignored = 0;
+    const pid_t gone = ::waitpid(-1, &ignored, 0);
+    if (gone < 0 && errno == ECHILD) break;
+  }
+  std::int32_t report[2] = {ended_by_itself, status};
+  [[maybe_unused]] ssize_t w = ::write(fd_status, report, sizeof report);
+  ::_exit(0);
+}
+
+// ---- the grader side of one call -------------------------------------------------------
+
+struct Outcome {
+  enum class How { answered, ended, timed_out, cancelled } how = How::ended;
+  std::string answer;      // the body of a complete answer
+  bool garbage = false;    // the answer descriptor carried something that is not an answer
+  int wait_status = 0;     // the worker's, when it ended by itself
+  bool ended_by_itself = false;
+};
+
+// A temporary empty folder, the worker's working directory, removed with whatever the student
+// code wrote into it.
+class WorkFolder {
+ public:
+  WorkFolder() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/gmmlab-worker-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}",
+                              tmp && *tmp ? tmp : "/tmp", std::strerror(errno)));
+    path_ = pattern;
+  }
+  ~WorkFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// SIGPIPE from writing to a worker that already died must not end the grader: block it in
+// this thread for the call, and swallow any that became pending.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~SigpipeBlock() {
+    sigset_t set, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    sigpending(&pending);
+    if (sigismember(&pending, SIGPIPE)) {
+      const struct timespec zero = {0, 0};
+      sigtimedwait(&set, nullptr, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t old_;
+};
+
+}  // namespace
+
+struct IsolatedSteps::State {
+  std::mutex mutex;
+  std::set<int> cancel_fds;  // write ends of the running calls' cancel pipes
+  std::string last_output;
+};
+
+namespace {
+
+struct CallSpec {
+  const char* title;                 // "Z-score"
+  std::vector<struct iovec> request;  // the request, pointing into the caller's matrices
+  std::size_t answer_cap;            // the most answer bytes accepted
+};
+
+class Call {
+ public:
+  Call(const std::filesystem::path& program, const SandboxLimits& limits, IsolatedSteps::State& state)
+      : program_(program), limits_(limits), state_(state) {}
+
+  Outcome run(CallSpec spec, std::string& output) {
+    SigpipeBlock sigpipe;
+    WorkFolder folder;
+    Pipe req = make_pipe(), out = make_pipe(), ans = make_pipe(), stop = make_pipe(), status = make_pipe(),
+         cancel = make_pipe();
+
+    // Everything the children need, prepared before fork (no allocation after it).
+    const std::string program = program_.string();
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e; ++e) {
+      if (sandbox_config::sanitized && std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0) continue;
+      env_strings.emplace_back(*e);
+    }
+    if (sandbox_config::sanitized) {
+      // Sanitizers need terabytes of address space, so RLIMIT_AS cannot apply; the allocator's
+      // own cap turns a huge allocation into std::bad_alloc instead.
+      const char* user = std::getenv("ASAN_OPTIONS");
+      env_strings.push_back(fmt::format("ASAN_OPTIONS={}{}allocator_may_return_null=1:max_allocation_size_mb={}:"
+                                        "detect_leaks=0:disable_coredump=1",
+                                        user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
+    }
+    std::vector<char*> envp;
+    for (auto& s : env_strings) envp.push_back(s.data());
+    envp.push_back(nullptr);
+    std::string argv0 = program;
+    char* argv[] = {argv0.data(), nullptr};
+    const ChildPlan plan{program.c_str(), argv, envp.data(), folder.path().c_str(),
+                         sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20};
+    const int fds[5] = {req.read.get(), out.write.get(), ans.write.get(), stop.read.get(), status.write.get()};
+
+    {
+      std::lock_guard lock(state_.mutex);
+      state_.cancel_fds.insert(cancel.write.get());
+    }
+    struct Unregister {
+      IsolatedSteps::State& s;
+      int fd;
+      ~Unregister() {
+        std::lock_guard lock(s.mutex);
+        s.cancel_fds.erase(fd);
+      }
+    } unregister{state_, cancel.write.get()};
+
+    const pid_t supervisor = ::fork();
+    if (supervisor < 0) throw Error(fmt::format("cannot start a process for student code: {}", std::strerror(errno)));
+    if (supervisor == 0) run_supervisor(plan, fds);
+    req.read.reset();
+    out.write.reset();
+    ans.write.reset();
+    stop.read.reset();
+    status.write.reset();
+    set_nonblocking(req.write.get());
+    set_nonblocking(out.read.get());
+    set_nonblocking(ans.read.get());
+
+    Outcome outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
+
+    // End the call: the supervisor kills and reaps everything, then reports.
+    stop.write.reset();
+    req.write.reset();
+    std::int32_t report[2] = {0, 0};
+    for (std::size_t got = 0; got < sizeof report;) {
+      const ssize_t r = ::read(status.read.get(), reinterpret_cast<char*>(report) + got, sizeof report - got);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    int ignored = 0;
+    while (::waitpid(supervisor, &ignored, 0) < 0 && errno == EINTR) {
+    }
+    drain_output(out.read.get(), output);
+    outcome.ended_by_itself = report[0] != 0;
+    outcome.wait_status = report[1];
+    return outcome;
+  }
+
+ private:
+  void keep_output(const char* p, std::size_t n, std::string& output) {
+    output_total_ += n;
+    if (output.size() < output_keep) output.append(p, std::min(n, output_keep - output.size()));
+  }
+
+  void drain_output(int fd, std::string& output) {
+    char buf[65536];
+    for (;;) {
+      const ssize_t r = ::read(fd, buf, sizeof buf);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      keep_output(buf, static_cast<std::size_t>(r), output);
+    }
+    if (output_total_ > output.size())
+      output += fmt::format("\n[... {} more bytes of output not shown]", output_total_ - output.size());
+  }
+
+  // Feeds the request, collects output and the answer until the answer is complete, the worker
+  // has ended (the supervisor's report is ready), the deadline passes or cancel() is called.
+  Outcome exchange(CallSpec& spec, Fd& req, Fd& out, Fd& ans, int cancel_fd, int status_fd, std::string& output) {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(
+                                             std::chrono::duration<double>(limits_.seconds));
+    Outcome outcome;
+    std::size_t iov_at = 0;
+    std::string answer;
+    std::uint64_t body_length = 0;
+    bool ans_open = true;
+    char buf[65536];
+    for (;;) {
+      struct pollfd pf[5] = {{cancel_fd, POLLIN, 0}, {ans.get(), POLLIN, 0}, {out.get(), POLLIN, 0},
+                             {req.get(), POLLOUT, 0}, {status_fd, POLLIN, 0}};
+      if (!ans_open) pf[1].fd = -1;
+      // The answer channel closed without an answer: the worker is ending or closed it. Its
+      // wait status (crash, exit code) comes from the supervisor, which reports a worker's end
+      // at once; a worker that lives on meets the deadline.
+      if (ans_open) pf[4].fd = -1;
+      if (!out) pf[2].fd = -1;
+      if (!req) pf[3].fd = -1;
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
+      if (left <= 0) {
+        outcome.how = Outcome::How::timed_out;
+        return outcome;
+      }
+      const int r = ::poll(pf, 5, static_cast<int>(std::min<long long>(left, 1 << 30)));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        throw Error(fmt::format("cannot wait for student code: {}", std::strerror(errno)));
+      }
+      if (pf[0].revents != 0) {
+        outcome.how = Outcome::How::cancelled;
+        return outcome;
+      }
+      if (pf[4].revents != 0) {
+        outcome.how = Outcome::How::ended;
+        return outcome;
+      }
+      if (pf[2].revents != 0) {
+        const ssize_t n = ::read(out.get(), buf, sizeof buf);
+        if (n > 0) keep_output(buf, static_cast<std::size_t>(n), output);
+        else if (n == 0 || (errno != EAGAIN && errno != EINTR)) out.reset();
+      }
+      if (pf[3].revents != 0) {
+        while (iov_at < spec.request.size() && spec.request[iov_at].iov_len == 0) ++iov_at;
+        if (iov_at < spec.request.size()) {
+          const int count = static_cast<int>(std::min<std::size_t>(spec.request.size() - iov_at, IOV_MAX));
+          const ssize_t w = ::writev(req.get(), spec.request.data() + iov_at, count);
+          if (w < 0 && errno != EAGAIN && errno != EINTR) {
+            req.reset();  // the worker is gone or closed stdin; its end is reported below
+          } else if (w > 0) {
+            std::size_t done = static_cast<std::size_t>(w);
+            while (done > 0) {
+              auto& v = spec.request[iov_at];
+              const std::size_t step = std::min(done, v.iov_len);
+              v.iov_base = static_cast<char*>(v.iov_base) + step;
+              v.iov_len -= step;
+              done -= step;
+              if (v.iov_len == 0) ++iov_at;
+            }
+          }
+        }
+        if (iov_at >= spec.request.size()) req.reset();
+      }
+      if (pf[1].revents != 0) {
+        const std::size_t want = answer.size() < wire::answer_header_size
+                                     ? wire::answer_header_size - answer.size()
+                                     : wire::answer_header_size + body_length - answer.size();
+        const std::size_t chunk = std::min(want, sizeof buf);
+        const ssize_t n = ::read(ans.get(), buf, chunk);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+          ans_open = false;  // without a full answer; see pf[4]
+          outcome.garbage = !answer.empty() && answer.size() >= 4 &&
+                            std::memcmp(answer.data(), wire::answer_magic, 4) != 0;
+          continue;
+        }
+        if (n > 0) {
+          const bool had_header = answer.size() >= wire::answer_header_size;
+          answer.append(buf, static_cast<std::size_t>(n));
+          if (!had_header && answer.size() >= wire::answer_header_size) {
+            std::memcpy(&body_length, answer.data() + 4, 8);
+            if (std::memcmp(answer.data(), wire::answer_magic, 4) != 0 || body_length > spec.answer_cap) {
+              outcome.how = Outcome::How::answered;
+              outcome.garbage = true;
+              return outcome;
+            }
+            answer.reserve(wire::answer_header_size + body_length);
+          }
+          if (answer.size() >= wire::answer_header_size &&
+              answer.size() == wire::answer_header_size + body_length) {
+            outcome.how = Outcome::How::answered;
+            outcome.answer = answer.substr(wire::answer_header_size);
+            return outcome;
+          }
+        }
+      }
+    }
+  }
+
+  const std::filesystem::path& program_;
+  const SandboxLimits& limits_;
+  IsolatedSteps::State& state_;
+  std::size_t output_total_ = 0;
+};
+
+std::string seconds_text(double s) { return fmt::format("{:g} s", s); }
+
+// Rebuilds the worker's NotImplemented with the same exercise and the very same line.
+[[noreturn]] void rethrow_not_implemented(Exercise exercise, const std::string& message, const char* title) {
+  const std::string t = exercise_title(exercise);
+  const std::string prefix = "student " + t + " is not written yet: ", suffix = " (see handout §" + t + ")";
+  if (message.size() > prefix.size() + suffix.size() && message.starts_with(prefix) && message.ends_with(suffix)) {
+    const std::string middle = message.substr(prefix.size(), message.size() - prefix.size() - suffix.size());
+    const auto comma = middle.find(", ");
+    if (comma != std::string::npos) {
+      NotImplemented again(exercise, middle.substr(0, comma), middle.substr(comma + 2));
+      if (message == again.what()) throw again;
+    }
+  }
+  throw StudentCodeFailed(StudentCodeFailed::Kind::protocol,
+                          fmt::format("the student {} answered with an unreadable 'not written yet' line: {}", title,
+                                      message));
+}
+
+}  // namespace
+
+IsolatedSteps::IsolatedSteps(std::filesystem::path worker_program, SandboxLimits limits, std::string name)
+    : worker_(std::move(worker_program)), limits_(limits), name_(std::move(name)), state_(std::make_unique<State>()) {
+  if (!(limits_.seconds > 0) || !std::isfinite(limits_.seconds))
+    throw Error(fmt::format("the time limit for student code is {} s; give a positive number of seconds", limits_.seconds));
+  if (limits_.memory_mb == 0) throw Error("the memory limit for student code is 0 MB; give a positive number of MB");
+}
+
+IsolatedSteps::~IsolatedSteps() = default;
+
+std::string_view IsolatedSteps::name() const { return name_; }
+const std::filesystem::path& IsolatedSteps::worker_program() const { return worker_; }
+const SandboxLimits& IsolatedSteps::limits() const { return limits_; }
+
+void IsolatedSteps::cancel() const {
+  std::lock_guard lock(state_->mutex);
+  for (int fd : state_->cancel_fds) {
+    const char byte = 'c';
+    [[maybe_unused]] ssize_t w = ::write(fd, &byte, 1);
+  }
+}
+
+std::string IsolatedSteps::last_output() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->last_output;
+}
+
+namespace {
+
+// Runs one call and returns the body of an "ok" answer; anything else becomes the exception a
+// caller expects (NotImplemented, StudentCodeFailed, Cancelled, or Error when the worker
+// cannot start at all).
+std::string call_worker(const std::filesystem::path& program, const SandboxLimits& limits,
+                        IsolatedSteps::State& state, CallSpec spec, const std::string& who) {
+  if (::access(program.c_str(), X_OK) != 0)
+    throw Error(fmt::format("cannot run the student worker {}: {}; build it (cmake --build) or give the right path",
+                            program.string(), std::strerror(errno)));
+  std::string output;
+  Call call(program, limits, state);
+  const Outcome o = call.run(std::move(spec), output);
+  {
+    std::lock_guard lock(state.mutex);
+    state.last_output = output;
+  }
+  using Kind = StudentCodeFailed::Kind;
+  switch (o.how) {
+    case Outcome::How::cancelled: throw Cancelled(fmt::format("{} was cancelled", who));
+    case Outcome::How::timed_out:
+      throw StudentCodeFailed(Kind::timed_out, fmt::format("{} took longer than {}", who, seconds_text(limits.seconds)));
+    case Outcome::How::ended:
+      if (!o.ended_by_itself && !o.garbage)
+        throw StudentCodeFailed(Kind::protocol, fmt::format("{} closed its answer channel without answering", who));
+      if (o.garbage) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+      if (WIFSIGNALED(o.wait_status))
+        throw StudentCodeFailed(Kind::crashed,
+                                fmt::format("{} crashed with {}", who, signal_sentence(WTERMSIG(o.wait_status))));
+      if (WIFEXITED(o.wait_status))
+        throw StudentCodeFailed(Kind::exited,
+                                fmt::format("{} exited with code {} before answering", who, WEXITSTATUS(o.wait_status)));
+      throw StudentCodeFailed(Kind::protocol, fmt::format("{} closed its answer channel without answering", who));
+    case Outcome::How::answered: break;
+  }
+  if (o.garbage) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+  wire::Reader r(o.answer);
+  std::uint8_t status = 0;
+  if (!r.u8(status)) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+  std::string message;
+  switch (static_cast<wire::Status>(status)) {
+    case wire::Status::ok: return o.answer.substr(1);
+    case wire::Status::not_implemented: {
+      std::uint8_t ex = 0;
+      if (!r.u8(ex) || ex > static_cast<std::uint8_t>(Exercise::m_step) || !r.str(message))
+        throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+      rethrow_not_implemented(static_cast<Exercise>(ex), message, who.c_str());
+    }
+    case wire::Status::threw:
+      if (!r.str(message)) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+      throw StudentCodeFailed(Kind::threw, fmt::format("{} threw an error: {}", who, message));
+    case wire::Status::out_of_memory:
+      throw StudentCodeFailed(Kind::out_of_memory,
+                              fmt::format("{} ran out of memory (limit {} MB)", who, limits.memory_mb));
+    case wire::Status::cannot_start: {
+      std::int32_t err = 0;
+      r.bytes(&err, 4);
+      throw Error(fmt::format("cannot run the student worker {}: {}", program.string(), std::strerror(err)));
+    }
+  }
+  throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+}
+
+struct RequestBuilder {
+  std::vector<std::string> headers;  // kept alive: the iovecs point into them
+  std::vector<struct iovec> iov;
+  std::size_t bytes = 0;
+
+  explicit RequestBuilder(wire::Call call) {
+    headers.reserve(16);
+    std::string h(wire::request_magic, 4);
+    h.push_back(static_cast<char>(call));
+    add_header(std::move(h));
+  }
+  void add_header(std::string h) {
+    headers.push_back(std::move(h));
+    iov.push_back({headers.back().data(), headers.back().size()});
+    bytes += headers.back().size();
+  }
+  void dims(std::initializer_list<std::uint64_t> ds) {
+    std::string h;
+    for (std::uint64_t d : ds) h.append(reinterpret_cast<const char*>(&d), 8);
+    add_header(std::move(h));
+  }
+  void data(const double* p, std::size_t n) {
+    iov.push_back({const_cast<double*>(p), n * sizeof(double)});
+    bytes += n * sizeof(double);
+  }
+  void mat(const arma::mat& m) {
+    dims({m.n_rows, m.n_cols});
+    data(m.memptr(), m.n_elem);
+  }
+  void cube(const arma::cube& c) {
+    dims({c.n_rows, c.n_cols, c.n_slices});
+    data(c.memptr(), c.n_elem);
+  }
+};
+
+// An answer may be a few times larger than the right one (a wrong shape is the student's
+// mistake to be graded, not a protocol error), but never more: a worker cannot make the
+// grader allocate more than this.
+std::size_t answer_cap(std::size_t expected_doubles) { return 8 * expected_doubles * sizeof(double) + (1 << 20); }
+
+[[noreturn]] void garbage(const std::string& who) {
+  throw StudentCodeFailed(StudentCodeFailed::Kind::protocol, fmt::format("{} answered garbage", who));
+}
+
+}  // namespace
+
+arma::mat IsolatedSteps::zscore(const arma::mat& raw) const {
+  const std::string who = fmt::format("the {} Z-score", name_);
+  RequestBuilder b(wire::Call::zscore);
+  b.mat(raw);
+  const std::string body = call_worker(worker_, limits_, *state_, {"Z-score", b.iov, answer_cap(raw.n_elem)}, who);
+  wire::Reader r(body);
+  arma::mat z;
+  if (!r.mat(z) || !r.at_end()) garbage(who);
+  return z;
+}
+
+Posterior IsolatedSteps::e_step(const arma::mat& x, const Mixture& m) const {
+  const std::string who = fmt::format("the {} E-step", name_);
+  RequestBuilder b(wire::Call::e_step);
+  b.mat(x);
+  b.mat(m.means);
+  b.cube(m.covs);
+  b.dims({m.priors.n_elem, 1});
+  b.data(m.priors.memptr(), m.priors.n_elem);
+  const std::size_t expected = x.n_rows * std::max<std::size_t>(m.priors.n_elem, 1) + 1;
+  const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(expected)}, who);
+  wire::Reader r(body);
+  Posterior p;
+  if (!r.mat(p.gamma) || !r.f64(p.log_likelihood) || !r.at_end()) garbage(who);
+  return p;
+}
+
+Mixture IsolatedSteps::m_step(const arma::mat& x, const arma::mat& gamma) const {
+  const std::string who = fmt::format("the {} M-step", name_);
+  RequestBuilder b(wire::Call::m_step);
+  b.mat(x);
+  b.mat(gamma);
+  const std::size_t k = std::max<std::size_t>(gamma.n_cols, 1), d = std::max<std::size_t>(x.n_cols, 1);
+  const std::size_t expected = k * d + d * d * k + k;
+  const std::string body = call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)}, who);
+  wire::Reader r(body);
+  Mixture m;
+  arma::mat priors;
+  if (!r.mat(m.means) || !r.cube(m.covs) || !r.mat(priors) || !r.at_end()) garbage(who);
+  m.priors = arma::vectorise(priors);
+  return m;
+}
+
+std::filesystem::path default_student_worker() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto beside = self.parent_path() / sandbox_config::worker_name;
+    if (::access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  const std::filesystem::path built = sandbox_config::built_worker;
+  if (::access(built.c_str(), X_OK) == 0) return built;
+  throw Error(fmt::format("the student worker {} is not built; run `cmake --build` in the build folder",
+                          sandbox_config::worker_name));
+}
+
+}  // namespace gmmlab
