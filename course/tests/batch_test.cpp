@@ -109,7 +109,7 @@ TEST(CourseGrade, GradesAClassIntoGradebookFeedbackAndSummary) {
             std::string::npos)
       << summary;
   EXPECT_NE(summary.find("    3  EM: hidden photo\n"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("    2 x Sigma divided by N_k - 1 instead of N_k\n"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("    2 x divides Sigma by N_k - 1\n"), std::string::npos) << summary;
   EXPECT_NE(summary.find("roster.xlsx (not a folder, .zip or .tar.gz)"), std::string::npos) << summary;
   const cv::Mat png = cv::imread((t / "out" / "gradebook-histogram.png").string());
   EXPECT_EQ(png.cols, 720);
@@ -211,7 +211,8 @@ TEST(CourseGrade, BadCommandLinesAndFoldersGetOneSentence) {
 }
 
 TEST(RecognisedMistake, ReadsTheGradersMistakeLine) {
-  EXPECT_EQ(gmmlab::course::recognised_mistake("first wrong (0,0)\nLikely mistake: dividing by N-1 instead of N.\n"),
-            "dividing by N-1 instead of N");
+  EXPECT_EQ(gmmlab::course::recognised_mistake(
+                "first wrong (0,0)\nThis looks like a known mistake: the answer divides by N - 1. Hint: by N.\n"),
+            "divides by N - 1");
   EXPECT_EQ(gmmlab::course::recognised_mistake("expected 1 got 2\n"), "");
 }

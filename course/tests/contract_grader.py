@@ -40,7 +40,7 @@ for name, number, points, f, vis in checks:
     elif "TODO" in src:
         score, output = 0, f"student {f} is not written yet"
     elif "DIVIDE BY N-1" in src and f == "m_step.cpp":
-        score, output = 0, "first wrong element (0, 0)\nLikely mistake: Sigma divided by N_k - 1 instead of N_k.\nHint: ..."
+        score, output = 0, "first wrong element (0, 0)\nThis looks like a known mistake: the answer divides Sigma by N_k - 1. Hint: divide by N_k."
     else:
         score, output = points, "passed"
     total += score
