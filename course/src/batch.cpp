@@ -161,11 +161,12 @@ std::string notes_header(const GradeRecord& r) {
   return r.note.empty() ? std::string() : fmt::format("Note from the batch grader: {}.\n\n", r.note);
 }
 
-pid_t spawn_grader(const BatchOptions& o, const fs::path& work) {
-  const std::vector<std::string> args{o.grader.string(), "grade", (work / "submission").string(), "--hidden",
-                                      "--json", (work / "results.json").string(),
-                                      "--timeout", fmt::format("{}", o.check_timeout),
-                                      "--memory", fmt::format("{}", o.memory_mb)};
+pid_t spawn_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {
+  std::vector<std::string> args{o.grader.string(), "grade", (work / "submission").string(),
+                                "--json", (work / "results.json").string(),
+                                "--timeout", fmt::format("{}", o.check_timeout),
+                                "--memory", fmt::format("{}", o.memory_mb)};
+  if (hidden) args.push_back("--hidden");
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -278,6 +279,45 @@ fs::path make_work_root(const fs::path& state_dir) {
 }
 
 }  // namespace
+
+GradeRecord grade_submission(const fs::path& submission, const fs::path& work, const BatchOptions& o, bool hidden) {
+  GradeRecord r;
+  r.id = submission.filename().string();
+  r.source = r.id;
+  fs::create_directories(work);
+  std::vector<std::string> notes;
+  try {
+    if (!fs::is_directory(submission))
+      throw IncompleteSubmission(fmt::format("{} is not a folder", submission.string()));
+    stage_submission(submission, work / "submission", notes);
+  } catch (const ArchiveRefused& e) {
+    r.status = status::refused;
+    r.note = fmt::format("refused: {}", e.what());
+  } catch (const IncompleteSubmission& e) {
+    r.status = status::incomplete;
+    r.note = e.what();
+  }
+  if (!r.status.empty()) {
+    r.feedback = notes_header(r);
+    return r;
+  }
+  r.note = fmt::format("{}", fmt::join(notes, "; "));
+  const pid_t pid = spawn_grader(o, fs::absolute(work), hidden);
+  const auto started = Clock::now();
+  int ws = 0;
+  bool timed_out = false;
+  while (waitpid(pid, &ws, WNOHANG) == 0) {
+    if (std::chrono::duration<double>(Clock::now() - started).count() > o.submission_timeout) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &ws, 0);
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  finish(r, work, ws, timed_out, o);
+  return r;
+}
 
 BatchResult grade_batch(const BatchOptions& o) {
   BatchResult result;

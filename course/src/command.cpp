@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
+#include "gmmlab/course/autograde.hpp"
 #include "gmmlab/course/batch.hpp"
+#include "gmmlab/course/package.hpp"
 #include "gmmlab/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -65,12 +68,104 @@ void add_grade(CLI::App& course, int& exit_code) {
   });
 }
 
+void add_package(CLI::App& course, int& exit_code) {
+  auto o = std::make_shared<PackageOptions>();
+  auto source = std::make_shared<std::string>(GMMLAB_SOURCE_DIR);
+  auto output = std::make_shared<std::string>();
+  auto* cmd = course.add_subcommand("package", "Write the student package: the lab with no answers inside");
+  cmd->footer(
+      "The reference and the mistake detector go in compiled (for any x86-64), not as source; the\n"
+      "instructor's solution, the hidden checks and every test folder stay out. See\n"
+      "docs/instructor-guide.md for what this hides and what it does not.");
+  cmd->add_option("-o,--output", *output, "The archive to write (.tar.gz)")->default_val("gmm-lab-student.tar.gz");
+  cmd->add_option("--source", *source, "The GMM Lab checkout to package (default: the one gmmlab was built from)");
+  cmd->add_flag("--force", o->force, "Replace an existing archive");
+  cmd->add_flag_callback("-q,--quiet", [o] { o->progress = nullptr; }, "Say nothing while working");
+  cmd->callback([o, source, output, &exit_code] {
+    o->source = *source;
+    o->output = *output;
+    write_student_package(*o);
+    exit_code = 0;
+  });
+}
+
+void add_bundles(CLI::App& course, int& exit_code) {
+  for (const bool gradescope : {true, false}) {
+    auto o = std::make_shared<BundleOptions>();
+    auto source = std::make_shared<std::string>(GMMLAB_SOURCE_DIR);
+    auto output = std::make_shared<std::string>();
+    auto package = std::make_shared<std::string>();
+    auto* cmd = gradescope
+                    ? course.add_subcommand("gradescope", "Write Gradescope's autograder.zip (every check)")
+                    : course.add_subcommand("classroom", "Write a GitHub Classroom starter repository (public checks)");
+    cmd->add_option("-o,--output", *output, gradescope ? "The zip to write" : "The folder to write")
+        ->default_val(gradescope ? "autograder.zip" : "gmm-lab-classroom");
+    cmd->add_option("--source", *source, "The GMM Lab checkout (default: the one gmmlab was built from)");
+    if (!gradescope)
+      cmd->add_option("--package", *package, "A student package made before (default: make one now)");
+    cmd->add_flag("--force", o->force, "Replace an existing output");
+    cmd->add_flag_callback("-q,--quiet", [o] { o->progress = nullptr; }, "Say nothing while working");
+    cmd->callback([=, &exit_code] {
+      o->source = *source;
+      o->output = *output;
+      o->package = *package;
+      gradescope ? write_gradescope_bundle(*o) : write_classroom_template(*o);
+      exit_code = 0;
+    });
+  }
+}
+
+void add_autograde(CLI::App& course, int& exit_code) {
+  struct Args {
+    BatchOptions batch;
+    std::string submission, gradescope, classroom, grader;
+    bool hidden = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = course.add_subcommand(
+      "autograde", "Grade one submission for a hosted system (Gradescope's run_autograder, the Classroom workflow)");
+  cmd->add_option("SUBMISSION", a->submission, "The folder with the student's files (also one folder deep)")
+      ->required();
+  cmd->add_option("--gradescope", a->gradescope, "Write Gradescope's results.json here");
+  cmd->add_option("--classroom", a->classroom, "Append GitHub Classroom's result line to this file ($GITHUB_OUTPUT)");
+  cmd->add_flag("--hidden", a->hidden, "Run the hidden checks too (the instructor's build has them)");
+  cmd->add_option("--timeout", a->batch.check_timeout, "Seconds per check")->default_val(10)->check(CLI::PositiveNumber);
+  cmd->add_option("--memory", a->batch.memory_mb, "Megabytes per check")->default_val(2048)->check(CLI::PositiveNumber);
+  cmd->add_option("--grader", a->grader, "The gmmlab program that grades (default: this one)");
+  cmd->callback([a, &exit_code] {
+    if (a->gradescope.empty() && a->classroom.empty())
+      throw CLI::ValidationError("autograde", "give --gradescope FILE, --classroom FILE or both");
+    a->batch.grader = a->grader.empty() ? this_program() : fs::path(a->grader);
+    std::string templ = (fs::temp_directory_path() / "gmmlab-autograde-XXXXXX").string();
+    if (!mkdtemp(templ.data())) throw Error("cannot create a temporary folder; is /tmp full?");
+    const fs::path work = templ;
+    const GradeRecord r = grade_submission(a->submission, work, a->batch, a->hidden);
+    fmt::print("{}", r.feedback);
+    if (!a->gradescope.empty()) {
+      std::ofstream out(a->gradescope, std::ios::binary | std::ios::trunc);
+      out << gradescope_results(r, work / "results.json");
+      if (!out.flush()) throw Error(fmt::format("cannot write {}; check the folder exists", a->gradescope));
+    }
+    if (!a->classroom.empty()) {
+      std::ofstream out(a->classroom, std::ios::binary | std::ios::app);
+      out << classroom_output_line(r);
+      if (!out.flush()) throw Error(fmt::format("cannot write {}; check the folder exists", a->classroom));
+    }
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    exit_code = 0;
+  });
+}
+
 }  // namespace
 
 void add_course_command(CLI::App& app, int& exit_code) {
   auto* course = app.add_subcommand("course", "Instructors: grade a class, make the student package and bundles");
   course->require_subcommand(1);
   add_grade(*course, exit_code);
+  add_package(*course, exit_code);
+  add_bundles(*course, exit_code);
+  add_autograde(*course, exit_code);
 }
 
 }  // namespace gmmlab::course

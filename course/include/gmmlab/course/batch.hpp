@@ -68,4 +68,11 @@ struct BatchResult {
 // a missing grader, an interrupt. Anything wrong with one submission only marks that one.
 BatchResult grade_batch(const BatchOptions& options);
 
+// Grades one submission folder (as Gradescope or a CI job hands it over) in the fresh folder
+// `work`: its files found and staged as for a batch, then one `gmmlab grade` process, with the
+// hidden checks when `hidden`. The grader's own results.json, when it wrote one, is left in
+// `work`/results.json. Never throws for what is wrong with the submission: the record says it.
+GradeRecord grade_submission(const std::filesystem::path& submission, const std::filesystem::path& work,
+                             const BatchOptions& options, bool hidden);
+
 }  // namespace gmmlab::course
