@@ -35,7 +35,7 @@ std::string gradescope_results(const GradeRecord& r, const fs::path& grader_json
   } else {
     // Nothing graded: Gradescope still needs a score, and the student the reason.
     j = {{"score", 0.0},
-         {"output", fmt::format("Not graded ({}): {}.\n{}", r.status, r.note, r.feedback)},
+         {"output", fmt::format("Not graded ({}).\n{}", r.status, r.feedback)},
          {"stdout_visibility", "hidden"},
          {"tests", nlohmann::json::array()}};
   }

@@ -158,7 +158,7 @@ void add_note(GradeRecord& r, const std::string& note) {
 }
 
 std::string notes_header(const GradeRecord& r) {
-  return r.note.empty() ? std::string() : fmt::format("Note from the batch grader: {}.\n\n", r.note);
+  return r.note.empty() ? std::string() : fmt::format("Note: {}.\n\n", r.note);
 }
 
 pid_t spawn_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {

@@ -92,12 +92,12 @@ TEST(CourseGrade, GradesAClassIntoGradebookFeedbackAndSummary) {
 
   // The feedback is what the grader printed, with the batch's notes on top.
   const std::string judy = read_file(t / "out" / "gradebook-feedback" / "judy.txt");
-  EXPECT_EQ(judy.rfind("Note from the batch grader: zscore.cpp was handed in as ZScore.cpp;", 0), 0u) << judy;
+  EXPECT_EQ(judy.rfind("Note: zscore.cpp was handed in as ZScore.cpp;", 0), 0u) << judy;
   EXPECT_NE(judy.find("M-step: covariances .... 0/30"), std::string::npos) << judy;
   EXPECT_NE(read_file(t / "out" / "gradebook-feedback" / "frank.txt").find("gmmlab: nothing compiles"),
             std::string::npos);
   EXPECT_EQ(read_file(t / "out" / "gradebook-feedback" / "hal.txt"),
-            "Note from the batch grader: refused: it holds a path that climbs out of its folder: "
+            "Note: refused: it holds a path that climbs out of its folder: "
             "../../escaped.cpp.\n\n");
 
   const std::string summary = read_file(t / "out" / "gradebook-summary.txt");

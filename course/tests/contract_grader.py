@@ -9,8 +9,8 @@ The batch tests against the real grader live beside this one."""
 import json, os, sys, time
 
 args = sys.argv[1:]
-if len(args) < 2 or args[0] != "grade" or "--json" not in args or "--hidden" not in args:
-    print("gmmlab: usage: grade SUBMISSION --hidden --json FILE", file=sys.stderr)
+if len(args) < 2 or args[0] != "grade" or "--json" not in args:
+    print("gmmlab: usage: grade SUBMISSION --json FILE [--hidden]", file=sys.stderr)
     sys.exit(2)
 sub = args[1]
 out = args[args.index("--json") + 1]
@@ -34,6 +34,8 @@ checks = [("Z-score: mean 0 and std 1", "1.1", 10, "zscore.cpp", "visible"),
           ("EM: hidden photo", "4.1", 30, "m_step.cpp", "after_due_date")]
 tests, total = [], 0
 for name, number, points, f, vis in checks:
+    if vis != "visible" and "--hidden" not in args:
+        continue
     src = files[f]
     if "SYNTAX ERROR" in src:
         score, output = 0, f"{f} did not compile:\n{f}:3:1: error: expected ';'"
@@ -47,6 +49,6 @@ for name, number, points, f, vis in checks:
     tests.append({"name": name, "number": number, "score": score, "max_score": points,
                   "status": "passed" if score == points else "failed", "output": output, "visibility": vis})
     print(f"{name} .... {score}/{points}")
-print(f"Total: {total}/100")
+print(f"Total: {total}/{sum(t['max_score'] for t in tests)}")
 json.dump({"score": total, "execution_time": 1.0, "output": "", "stdout_visibility": "visible", "tests": tests},
           open(out, "w"), indent=1)
