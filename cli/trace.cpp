@@ -11,6 +11,7 @@
 #include "gmmlab/progress.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/trace.hpp"
+#include "gmmlab/trace_run.hpp"
 #include "implementations.hpp"
 
 namespace fs = std::filesystem;
@@ -65,19 +66,6 @@ void check_tolerance(const DiffTolerance& tol) {
     throw Error(fmt::format("--atol is {}; give an absolute tolerance of 0 or more (default 1e-8)", tol.atol));
 }
 
-TraceInput describe_input(const Problem& p, const ProblemSpec& spec) {
-  return {spec.image.string(), content_hash(spec.image), p.image.height, p.image.width, p.image.channels};
-}
-
-TraceSettings settings_of(const RunOptions& o, const ProblemSpec& spec) {
-  TraceSettings s;
-  s.k = spec.k;
-  s.seed = spec.seed;
-  s.init = o.init;
-  s.em = o.em;
-  return s;
-}
-
 // Runs `body`; a user's error becomes one line and exit code 2.
 template <class F>
 int bad_input_is_2(F&& body) {
@@ -98,8 +86,7 @@ int run_record(const RecordOptions& o) {
 
   const Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);
-  const Trace t = record_trace(*steps, p.x, p.initial, describe_input(p, spec), settings_of(o.run, spec),
-                               o.quiet ? nullptr : &progress);
+  const Trace t = record_problem(*steps, spec, p, o.run.em, o.quiet ? nullptr : &progress);
   write_trace(t, o.output);
   for (const TraceIteration& it : t.iterations)
     for (const ComponentEvent& e : it.events) fmt::print(stderr, "note: {}\n", e.describe());
@@ -182,10 +169,8 @@ int run_compare(const CompareOptions& o) {
 
   const Problem p = prepare_problem(o.run, reference);
   const bool zscore_agrees = compare_zscore(*other, p, o.tol);
-  const TraceInput input = describe_input(p, spec);
-  const TraceSettings settings = settings_of(o.run, spec);
-  const Trace mine = record_trace(*other, p.x, p.initial, input, settings);
-  const Trace theirs = record_trace(reference, p.x, p.initial, input, settings);
+  const Trace mine = record_problem(*other, spec, p, o.run.em);
+  const Trace theirs = record_problem(reference, spec, p, o.run.em);
   if (!o.save_student.empty()) write_trace(mine, o.save_student);
   if (!o.save_reference.empty()) write_trace(theirs, o.save_reference);
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");

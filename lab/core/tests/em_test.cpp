@@ -1,4 +1,4 @@
-// The EM driver, run with the reference: monotone, recovers known mixtures, follows the
+// The EM driver, run with the textbook implementation (testing/): monotone, recovers known mixtures, follows the
 // plain formulas step by step, and handles components that empty or collapse.
 #include <gtest/gtest.h>
 
@@ -8,15 +8,15 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/kmeans.hpp"
-#include "gmmlab/reference.hpp"
 #include "gmmlab/testing/support.hpp"
+#include "gmmlab/testing/textbook.hpp"
 
 namespace {
 
-const gmmlab::ReferenceSteps reference;
+const gmmlab::testing::TextbookSteps textbook;
 
 arma::mat photo_pixels(const std::filesystem::path& path) {
-  return reference.zscore(gmmlab::load_image(path, 5).pixels);
+  return textbook.zscore(gmmlab::load_image(path, 5).pixels);
 }
 
 // A real photo shrunk to a few hundred pixels, for comparisons with the slow naive code.
@@ -27,7 +27,7 @@ arma::mat tiny_photo_pixels(int width, int height) {
   cv::Mat small;
   cv::resize(m, small, cv::Size(width, height), 0, 0, cv::INTER_AREA);
   const arma::mat wrapped(small.ptr<double>(), 3, arma::uword(width * height), true);
-  return reference.zscore(wrapped.t());
+  return textbook.zscore(wrapped.t());
 }
 
 void expect_monotone(const std::vector<double>& ll, double relative_slack) {
@@ -45,7 +45,7 @@ TEST(EmDriver, LogLikelihoodNeverDecreasesOnRealPhotos) {
   for (const auto& [photo, k] : {std::pair{"chelsea.png", 3u}, std::pair{"coffee.png", 5u}}) {
     const arma::mat x = photo_pixels(gmmlab::testing::sample_photo(photo));
     const gmmlab::EmOutcome r =
-        gmmlab::run_em(reference, x, gmmlab::kmeans_init(x, k, {.seed = 0}), {.max_iterations = 120, .reg_covar = 0});
+        gmmlab::run_em(textbook, x, gmmlab::kmeans_init(x, k, {.seed = 0}), {.max_iterations = 120, .reg_covar = 0});
     ASSERT_TRUE(r.usable()) << r.message;
     ASSERT_GT(r.log_likelihood.size(), 20u);
     // EM's guarantee, up to rounding of sums over 10^5 pixels.
@@ -57,7 +57,7 @@ TEST(EmDriver, RecoversTheParametersOfAKnownMixture) {
   gmmlab::Mixture truth = gmmlab::testing::random_mixture(3, 3, 5);
   arma::uvec labels;
   const arma::mat x = gmmlab::testing::sample_from(truth, 30000, 6, &labels);
-  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, gmmlab::kmeans_init(x, 3, {.seed = 1}), {});
+  const gmmlab::EmOutcome r = gmmlab::run_em(textbook, x, gmmlab::kmeans_init(x, 3, {.seed = 1}), {});
   ASSERT_TRUE(r.converged()) << r.message;
   for (arma::uword c = 0; c < 3; ++c) {
     // Match each true component to the nearest fitted mean.
@@ -79,7 +79,7 @@ TEST(EmDriver, FollowsTheNaiveFormulasIterationByIteration) {
   keep.out = &mixtures;
   const int iterations = 25;
   const gmmlab::EmOutcome r =
-      gmmlab::run_em(reference, x, init, {.max_iterations = iterations, .tolerance = 0, .reg_covar = 0}, &keep);
+      gmmlab::run_em(textbook, x, init, {.max_iterations = iterations, .tolerance = 0, .reg_covar = 0}, &keep);
   ASSERT_EQ(r.iterations, iterations) << r.message;
 
   gmmlab::Mixture naive = init;
@@ -99,7 +99,7 @@ TEST(EmDriver, AstronautCollapsesWithoutRidgeAndNamesTheComponent) {
   // 10.7% of astronaut.png is pure black; with K = 5 one component shrinks onto it.
   const arma::mat x = photo_pixels(gmmlab::testing::astronaut_photo());
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 5, {.seed = 0});
-  const gmmlab::EmOutcome bare = gmmlab::run_em(reference, x, init, {.reg_covar = 0});
+  const gmmlab::EmOutcome bare = gmmlab::run_em(textbook, x, init, {.reg_covar = 0});
   ASSERT_EQ(bare.reason, gmmlab::StopReason::collapsed);
   EXPECT_NE(bare.message.find("iteration"), std::string::npos) << bare.message;
   EXPECT_NE(bare.message.find("component"), std::string::npos) << bare.message;
@@ -109,7 +109,7 @@ TEST(EmDriver, AstronautCollapsesWithoutRidgeAndNamesTheComponent) {
   // The last valid mixture is kept: finite, usable by a tool that wants to show it.
   EXPECT_NO_THROW(gmmlab::validate_mixture(bare.mixture, 3, "last mixture"));
 
-  const gmmlab::EmOutcome ridged = gmmlab::run_em(reference, x, init, {});
+  const gmmlab::EmOutcome ridged = gmmlab::run_em(textbook, x, init, {});
   EXPECT_TRUE(ridged.usable()) << ridged.message;
   EXPECT_NO_THROW(gmmlab::validate_mixture(ridged.mixture, 3, "final mixture"));
   expect_monotone(ridged.log_likelihood, 1e-9);
@@ -125,7 +125,7 @@ TEST(EmDriver, ComponentThatLosesAllPixelsKeepsItsParametersWithPriorZero) {
   init.covs.resize(2, 2, 3);
   init.covs.slice(2) = arma::eye(2, 2);
   init.priors = arma::vec{truth.priors[0] - 1e-9, truth.priors[1], 1e-9};
-  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, init, {.max_iterations = 10});
+  const gmmlab::EmOutcome r = gmmlab::run_em(textbook, x, init, {.max_iterations = 10});
   ASSERT_TRUE(r.usable()) << r.message;
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].kind, gmmlab::ComponentEvent::Kind::emptied);
@@ -153,9 +153,9 @@ TEST(EmDriver, ObserverSeesEveryHalfStepInOrder) {
   };
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
   Log full, halves;
-  gmmlab::run_em(reference, x, init, {.max_iterations = 3, .tolerance = 0}, &full);
+  gmmlab::run_em(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &full);
   EXPECT_EQ(full.calls, "SE1M1E2M2E3M3F");
-  gmmlab::EmRun run(reference, x, init, {.max_iterations = 3, .tolerance = 0}, &halves);
+  gmmlab::EmRun run(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &halves);
   EXPECT_EQ(run.next_half_step(), gmmlab::HalfStep::e_step);
   run.half_step();
   ASSERT_NE(run.posterior(), nullptr);
@@ -168,8 +168,8 @@ TEST(EmDriver, HalfStepsAndFusedIterationsAgree) {
   const arma::mat x = tiny_photo_pixels(40, 30);
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 4, {.seed = 5});
   const gmmlab::EmOptions options{.max_iterations = 30, .tolerance = 0};
-  const gmmlab::EmOutcome fused = gmmlab::run_em(reference, x, init, options);
-  gmmlab::EmRun stepped(reference, x, init, options);
+  const gmmlab::EmOutcome fused = gmmlab::run_em(textbook, x, init, options);
+  gmmlab::EmRun stepped(textbook, x, init, options);
   while (!stepped.finished()) stepped.half_step();
   ASSERT_EQ(fused.log_likelihood.size(), stepped.outcome().log_likelihood.size());
   for (std::size_t i = 0; i < fused.log_likelihood.size(); ++i)
@@ -180,7 +180,7 @@ TEST(EmDriver, HalfStepsAndFusedIterationsAgree) {
 TEST(EmDriver, ZeroIterationsKeepsTheInitialMixture) {
   const arma::mat x = tiny_photo_pixels(10, 10);
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
-  const gmmlab::EmOutcome r = gmmlab::run_em(reference, x, init, {.max_iterations = 0});
+  const gmmlab::EmOutcome r = gmmlab::run_em(textbook, x, init, {.max_iterations = 0});
   EXPECT_EQ(r.iterations, 0);
   EXPECT_TRUE(r.log_likelihood.empty());
   EXPECT_EQ(r.reason, gmmlab::StopReason::iteration_cap);
@@ -190,8 +190,8 @@ TEST(EmDriver, ZeroIterationsKeepsTheInitialMixture) {
 TEST(EmDriver, RelativeToleranceStopsSoonerThanTheLabsAbsoluteOne) {
   const arma::mat x = tiny_photo_pixels(40, 30);
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 3, {.seed = 0});
-  const gmmlab::EmOutcome absolute = gmmlab::run_em(reference, x, init, {});
-  const gmmlab::EmOutcome relative = gmmlab::run_em(reference, x, init, {.tolerance = 1e-6, .relative_tolerance = true});
+  const gmmlab::EmOutcome absolute = gmmlab::run_em(textbook, x, init, {});
+  const gmmlab::EmOutcome relative = gmmlab::run_em(textbook, x, init, {.tolerance = 1e-6, .relative_tolerance = true});
   ASSERT_TRUE(relative.converged());
   EXPECT_LT(relative.iterations, absolute.iterations);
   const auto& ll = relative.log_likelihood;
@@ -223,13 +223,13 @@ struct Faulty : gmmlab::Steps {
   arma::mat zscore(const arma::mat& raw) const override { return raw; }
   gmmlab::Posterior e_step(const arma::mat& x, const gmmlab::Mixture& m) const override {
     if (fault == Fault::todo_e_step) throw gmmlab::NotImplemented(gmmlab::Exercise::e_step, "student/e_step.cpp", "compute gamma");
-    gmmlab::Posterior p = reference.e_step(x, m);
+    gmmlab::Posterior p = textbook.e_step(x, m);
     if (fault == Fault::nan_log_likelihood) p.log_likelihood = std::nan("");
     return p;
   }
   gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
     if (fault == Fault::todo_m_step) throw gmmlab::NotImplemented(gmmlab::Exercise::m_step, "student/m_step.cpp", "compute mu");
-    gmmlab::Mixture m = reference.m_step(x, gamma);
+    gmmlab::Mixture m = textbook.m_step(x, gamma);
     if (fault == Fault::nan_mean) m.means(1, 0) = std::nan("");
     return m;
   }
@@ -266,7 +266,7 @@ TEST(EmDriver, ImplementationThatThrowsStopsTheRunWithWhereItHappened) {
   struct Throws : gmmlab::Steps {
     std::string_view name() const override { return "student"; }
     arma::mat zscore(const arma::mat& raw) const override { return raw; }
-    gmmlab::Posterior e_step(const arma::mat& x, const gmmlab::Mixture& m) const override { return reference.e_step(x, m); }
+    gmmlab::Posterior e_step(const arma::mat& x, const gmmlab::Mixture& m) const override { return textbook.e_step(x, m); }
     gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
       return {x * gamma, {}, {}};  // N x d times N x K: Armadillo throws std::logic_error
     }

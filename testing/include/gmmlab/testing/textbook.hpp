@@ -1,27 +1,14 @@
 #pragma once
-// What the tracer's test suites share: a small photo, a small problem on it, and a plain
-// textbook implementation of the lab's formulas (with switches for planted mistakes).
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+// The lab's formulas written the plainest way, with Armadillo's whole-matrix operations: the
+// third implementation of the interface (beside the reference and the instructor's solution)
+// that the contract suite runs, and the one the lab's and the tracer's tests run EM with so
+// that they link nothing above the lab. `mistake` plants a known error.
+#include <cmath>
 
 #include "gmmlab/gaussian.hpp"
-#include "gmmlab/image.hpp"
-#include "gmmlab/kmeans.hpp"
 #include "gmmlab/steps.hpp"
-#include "gmmlab/testing/support.hpp"
-#include "gmmlab/trace.hpp"
 
 namespace gmmlab::testing {
-
-// The sample photo shrunk to 60 x 40, so that every test runs in well under a second.
-inline std::filesystem::path small_photo(const TempDir& dir, const std::string& name = "small.png", bool flip = false) {
-  cv::Mat photo = cv::imread(sample_photo().string(), cv::IMREAD_COLOR), small;
-  cv::resize(photo, small, cv::Size(60, 40), 0, 0, cv::INTER_AREA);
-  if (flip) cv::flip(small, small, 1);
-  const std::filesystem::path path = dir / name;
-  cv::imwrite(path.string(), small);
-  return path;
-}
 
 // The lab's formulas written the plainest way. `mistake` plants a known error.
 class TextbookSteps : public Steps {
@@ -63,28 +50,5 @@ class TextbookSteps : public Steps {
  private:
   Mistake mistake_;
 };
-
-struct SmallProblem {
-  arma::mat x;
-  Mixture initial;
-  TraceInput input;
-  TraceSettings settings;
-};
-
-inline SmallProblem small_problem(const std::filesystem::path& photo, arma::uword k = 3, int iterations = 15) {
-  SmallProblem p;
-  const Image image = load_image(photo, int(k));
-  p.x = TextbookSteps().zscore(image.pixels);
-  p.initial = kmeans_init(p.x, k, {.seed = 7});
-  p.input = {photo.string(), content_hash(photo), image.height, image.width, image.channels};
-  p.settings.k = k;
-  p.settings.seed = 7;
-  p.settings.em.max_iterations = iterations;
-  return p;
-}
-
-inline Trace record(const Steps& steps, const SmallProblem& p) {
-  return record_trace(steps, p.x, p.initial, p.input, p.settings);
-}
 
 }  // namespace gmmlab::testing

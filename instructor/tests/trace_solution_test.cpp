@@ -4,7 +4,7 @@
 
 #include "gmmlab/reference.hpp"
 #include "student.hpp"
-#include "trace_fixture.hpp"
+#include "gmmlab/testing/trace_fixture.hpp"
 
 namespace gmmlab::testing {
 namespace {

@@ -1,8 +1,8 @@
 #include "gmmlab/steps.hpp"
 
-#include "gmmlab/render.hpp"
-
 namespace gmmlab {
+
+arma::uvec most_likely(const arma::mat& gamma) { return arma::index_max(gamma, 1); }
 
 EStepSummary summarise(const Posterior& p) {
   EStepSummary s;

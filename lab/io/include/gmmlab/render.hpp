@@ -3,6 +3,8 @@
 #include <armadillo>
 #include <opencv2/core.hpp>
 
+#include "gmmlab/steps.hpp"  // most_likely
+
 namespace gmmlab {
 
 // The lab palette, RGB: red, green, blue, yellow, magenta first, then more distinct colours
@@ -13,7 +15,5 @@ cv::Vec3b palette_rgb(arma::uword component);
 cv::Mat render_hard(const arma::mat& gamma, int height, int width);
 // Each pixel a blend of the palette colours weighted by its responsibilities.
 cv::Mat render_soft(const arma::mat& gamma, int height, int width);
-// Labels (argmax per row of gamma), shared by render_hard and the tracer's label counts.
-arma::uvec most_likely(const arma::mat& gamma);
 
 }  // namespace gmmlab

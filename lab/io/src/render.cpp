@@ -19,8 +19,6 @@ cv::Vec3b palette_rgb(arma::uword component) {
   return {c[0], c[1], c[2]};
 }
 
-arma::uvec most_likely(const arma::mat& gamma) { return arma::index_max(gamma, 1); }
-
 cv::Mat render_hard(const arma::mat& gamma, int height, int width) {
   const arma::uvec labels = most_likely(gamma);
   cv::Mat out(height, width, CV_8UC3);

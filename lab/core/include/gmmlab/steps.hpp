@@ -22,6 +22,10 @@ struct Iteration {
 
 EStepSummary summarise(const Posterior& p);
 
+// Labels (argmax per row of gamma): the hard counts above, the segmentation pictures and the
+// tracer's label counts all take a pixel's component this one way.
+arma::uvec most_likely(const arma::mat& gamma);
+
 class Steps {
  public:
   virtual ~Steps() = default;

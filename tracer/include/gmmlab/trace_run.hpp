@@ -1,0 +1,25 @@
+#pragma once
+// Recording one run on a photo: what `gmmlab trace record` and `gmmlab trace compare` do, and
+// what the viewer does to save the run it shows. The problem comes from gmmlab/pipeline.hpp
+// (photo loaded, Z-scored, initial mixture made); this names it the way a trace records it.
+#include <string>
+
+#include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace.hpp"
+
+namespace gmmlab {
+
+// The photo of a prepared problem as a trace names it: the path as given, its content hash
+// and its size.
+TraceInput trace_input(const ProblemSpec& spec, const Problem& problem);
+
+// The options a trace records: K, the k-means seed, the --init file (empty for k-means) and
+// the EM options.
+TraceSettings trace_settings(const ProblemSpec& spec, const EmOptions& em);
+
+// Runs `steps` on the problem half-step by half-step and returns its trace; `also` (a
+// progress bar, say) sees the same half-steps.
+Trace record_problem(const Steps& steps, const ProblemSpec& spec, const Problem& problem, const EmOptions& em,
+                     EmObserver* also = nullptr);
+
+}  // namespace gmmlab

@@ -1,0 +1,122 @@
+// The tracer as a library: recording, the file format, diff on planted mistakes and the
+// pictures, run with the textbook implementation (gmmlab/testing/textbook.hpp). The same
+// commands end to end through the `gmmlab` binary are in cli/tests/trace_cli_test.cpp.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/render.hpp"
+#include "gmmlab/testing/trace_fixture.hpp"
+
+namespace gmmlab::testing {
+namespace {
+
+TEST(TraceFile, RoundTripsEveryValueExactly) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const Trace t = record(TextbookSteps(), p);
+  ASSERT_FALSE(t.iterations.empty());
+  write_trace(t, dir / "t.json");
+  const Trace back = read_trace(dir / "t.json");
+  EXPECT_EQ(trace_to_json(back), trace_to_json(t));
+  const TraceDiff d = diff_traces(t, back, {0, 0}, "a", "b");
+  EXPECT_TRUE(d.agree) << d.report;
+}
+
+TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const Trace t = record(TextbookSteps(), p);
+  ASSERT_EQ(int(t.iterations.size()), t.end.iterations);
+  for (std::size_t i = 0; i < t.iterations.size(); ++i) {
+    const TraceIteration& it = t.iterations[i];
+    EXPECT_EQ(it.iteration, int(i + 1));
+    ASSERT_TRUE(it.mixture);
+    EXPECT_EQ(arma::accu(it.hard_counts), p.x.n_rows);
+    EXPECT_NEAR(arma::accu(it.soft_counts), double(p.x.n_rows), 1e-6);
+    if (i == 0) EXPECT_FALSE(it.change);
+    else EXPECT_DOUBLE_EQ(*it.change, it.log_likelihood - t.iterations[i - 1].log_likelihood);
+  }
+}
+
+// An unwritten student exercise that throws: the trace keeps what came before and names the half-step.
+class UnwrittenMStep : public TextbookSteps {
+ public:
+  std::string_view name() const override { return "student"; }
+  Mixture m_step(const arma::mat&, const arma::mat&) const override {
+    throw NotImplemented(Exercise::m_step, "student/m_step.cpp", "compute the means in means()");
+  }
+};
+
+TEST(TraceRecord, UnwrittenExerciseEndsTheTraceAtItsHalfStep) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const Trace t = record(UnwrittenMStep(), p);
+  EXPECT_EQ(t.end.reason, StopReason::not_implemented);
+  ASSERT_TRUE(t.end.failed_iteration && t.end.failed_half_step);
+  EXPECT_EQ(*t.end.failed_iteration, 1);
+  EXPECT_EQ(*t.end.failed_half_step, HalfStep::m_step);
+  EXPECT_EQ(t.end.exercise, Exercise::m_step);
+  ASSERT_EQ(t.iterations.size(), 1u);  // its E-step was recorded
+  EXPECT_FALSE(t.iterations[0].mixture);
+  write_trace(t, dir / "unwritten.json");
+  const Trace back = read_trace(dir / "unwritten.json");
+  EXPECT_NE(format_trace_table(back).find("student M-step is not written yet"), std::string::npos);
+  EXPECT_NE(format_iteration(back, 1).find("M-step: none"), std::string::npos);
+
+  const TraceDiff d = diff_traces(back, record(TextbookSteps(), p), {}, "student", "textbook");
+  EXPECT_FALSE(d.agree);
+  EXPECT_EQ(d.iteration, 1);
+  EXPECT_EQ(d.half_step, HalfStep::m_step);
+  EXPECT_NE(d.report.find("student M-step is not written yet"), std::string::npos) << d.report;
+}
+
+// ---- compare ------------------------------------------------------------------------------------
+
+TEST(TraceCompare, PlantedCovarianceMistakeIsFoundAtItsFirstHalfStep) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const TraceDiff d = diff_traces(record(TextbookSteps(TextbookSteps::Mistake::covariance_over_n), p),
+                                  record(TextbookSteps(), p), {}, "yours", "textbook");
+  ASSERT_FALSE(d.agree);
+  EXPECT_EQ(d.iteration, 1);
+  EXPECT_EQ(d.half_step, HalfStep::m_step);
+  EXPECT_EQ(d.quantity, "covariance of component 1, entry (0,0) (B,B)");
+  EXPECT_NE(d.report.find("covariances Sigma_k"), std::string::npos) << d.report;
+}
+
+TEST(TraceCompare, PlantedPriorMistakeIsFoundAfterCorrectMeansAndCovariances) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const TraceDiff d = diff_traces(record(TextbookSteps(TextbookSteps::Mistake::prior_unnormalised), p),
+                                  record(TextbookSteps(), p), {}, "yours", "textbook");
+  // Priors that do not sum to 1 are refused by the driver's checks or differ at once: either way
+  // the first difference is iteration 1's M-step.
+  ASSERT_FALSE(d.agree);
+  EXPECT_EQ(d.iteration, 1);
+  EXPECT_EQ(d.half_step, HalfStep::m_step);
+}
+
+// ---- pictures -----------------------------------------------------------------------------------
+
+TEST(TraceFilm, FramesAreTheSegmentationsOfTheStoredMixtures) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const Trace t = record(TextbookSteps(), p);
+  const cv::Mat film = draw_film(t, p.x, {0});
+  // The single frame holds the palette colours of the initial mixture's most likely components.
+  const arma::uvec labels = arma::index_max(weighted_log_densities(p.x, p.initial), 1);
+  std::set<arma::uword> used(labels.begin(), labels.end());
+  std::set<arma::uword> seen;
+  for (int y = 0; y < film.rows; ++y)
+    for (int x = 0; x < film.cols; ++x)
+      for (arma::uword k = 0; k < 3; ++k) {
+        const cv::Vec3b rgb = palette_rgb(k);
+        if (film.at<cv::Vec3b>(y, x) == cv::Vec3b(rgb[2], rgb[1], rgb[0])) seen.insert(k);
+      }
+  for (arma::uword k : used) EXPECT_TRUE(seen.count(k)) << "component " << k + 1;
+}
+
+}  // namespace
+}  // namespace gmmlab::testing
