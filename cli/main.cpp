@@ -6,6 +6,7 @@
 
 #include "gmmlab/course/command.hpp"
 #include "gmmlab/errors.hpp"
+#include "grade.hpp"
 #include "segment.hpp"
 #include "trace.hpp"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   gmmlab::cli::add_segment_command(app, exit_code);
   gmmlab::cli::add_trace_command(app, exit_code);
+  gmmlab::cli::add_grade_command(app, exit_code);
   gmmlab::course::add_course_command(app, exit_code);
   try {
     app.parse(argc, argv);

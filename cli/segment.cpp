@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <optional>
 
 #include "common.hpp"
 #include "gmmlab/errors.hpp"
@@ -31,6 +33,21 @@ std::string default_output(const fs::path& image, arma::uword k) {
   return fmt::format("{}-k{}.png", image.stem().string(), k);
 }
 
+// EM never lowers the log-likelihood with the exact formulas; the ridge lowers it by about
+// 5e-11 of its size an iteration on the sample (docs/architecture.md), rounding by far less. A
+// fall beyond 1e-6 relative (1e-9 without a ridge) is a wrong step, whatever "converged" says.
+std::optional<std::string> log_likelihood_fall(const EmOutcome& outcome, const EmOptions& em) {
+  const double allowed = em.reg_covar > 0 ? 1e-6 : 1e-9;
+  const auto& ll = outcome.log_likelihood;
+  for (std::size_t i = 1; i < ll.size(); ++i)
+    if (ll[i] < ll[i - 1] - allowed * std::abs(ll[i - 1]))
+      return fmt::format("your EM's log-likelihood fell from {:.6e} to {:.6e} at iteration {}, more than the "
+                         "covariance ridge or rounding can explain (EM never lowers it with the right formulas); "
+                         "run 'gmmlab grade' to see which step is wrong",
+                         ll[i - 1], ll[i], i);
+  return std::nullopt;
+}
+
 int run_segment(const SegmentOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const std::unique_ptr<Steps> steps = make_implementation(o.run.impl);
@@ -53,6 +70,8 @@ int run_segment(const SegmentOptions& o) {
   for (const ComponentEvent& e : outcome.events)
     if (e.kind == ComponentEvent::Kind::emptied) fmt::print(stderr, "note: {}\n", e.describe());
   if (!outcome.usable()) throw Error(outcome.message);
+  if (o.run.impl == "student")
+    if (const auto fall = log_likelihood_fall(outcome, o.run.em)) fmt::print(stderr, "warning: {}\n", *fall);
 
   t = std::chrono::steady_clock::now();
   const Posterior final_posterior = steps->e_step(p.x, outcome.mixture);

@@ -7,7 +7,9 @@
 
 #include "common.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/gaussian.hpp"
 #include "gmmlab/image.hpp"
+#include "gmmlab/mistakes.hpp"
 #include "gmmlab/progress.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/trace.hpp"
@@ -41,6 +43,7 @@ struct CompareOptions {
   RunOptions run;
   DiffTolerance tol;
   std::string save_student, save_reference;
+  bool far_start = true;  // also one E-step from a far-away start (see check_far_start)
 };
 struct PictureOptions {
   std::string trace, output, frames, image;
@@ -157,6 +160,76 @@ bool compare_zscore(const Steps& other, const Problem& p, const DiffTolerance& t
   return true;
 }
 
+// The grader's detector (gmmlab::mistakes) on the first E-step and M-step from the start: when
+// the difference is a known mistake, compare says so with the grader's own words.
+void name_known_mistakes(const Steps& other, const Problem& p) {
+  try {
+    const Posterior mine = other.e_step(p.x, p.initial);
+    const arma::mat a = weighted_log_densities(p.x, p.initial);
+    if (const auto m = mistakes::recognise_gamma(a, mine.gamma)) fmt::print("E-step, gamma: {}\n", mistakes::describe(*m));
+    if (const auto m = mistakes::recognise_log_likelihood(a, mine.log_likelihood))
+      fmt::print("E-step, log-likelihood: {}\n", mistakes::describe(*m));
+  } catch (const Error&) {  // an unwritten or failing E-step is already reported by the diff
+  }
+  try {
+    const arma::mat gamma = ReferenceSteps().e_step(p.x, p.initial).gamma;
+    const Mixture next = other.m_step(p.x, gamma);
+    if (const auto m = mistakes::recognise_means(p.x, gamma, next.means)) fmt::print("M-step, mu: {}\n", mistakes::describe(*m));
+    if (arma::size(next.means) == arma::size(p.initial.means))
+      if (const auto m = mistakes::recognise_covariances(p.x, gamma, next.means, p.initial.means, next.covs))
+        fmt::print("M-step, Sigma: {}\n", mistakes::describe(*m));
+    if (const auto m = mistakes::recognise_priors(gamma, next.priors)) fmt::print("M-step, pi: {}\n", mistakes::describe(*m));
+  } catch (const Error&) {
+  }
+}
+
+// Every bundled photo starts EM close to its pixels, where exp without the log-sum-exp shift
+// still works. One E-step from the same mixture moved 60 standard deviations away (every
+// a_nk near -1800, far below exp's underflow) shows that mistake, and blames gamma when gamma
+// is the NaN. Returns whether the implementation gave finite, reference-equal answers there.
+bool check_far_start(const Steps& other, const Problem& p, const DiffTolerance& tol) {
+  Mixture far = p.initial;
+  far.means += 60.0;
+  Posterior mine;
+  try {
+    mine = other.e_step(p.x, far);
+  } catch (const Error&) {
+    return true;  // an unwritten E-step is reported above
+  }
+  const Posterior want = ReferenceSteps().e_step(p.x, far);
+  const arma::mat a = weighted_log_densities(p.x, far);
+  const std::string start = "From a far-away start (every mean moved 60 standard deviations away)";
+  const arma::uvec bad = arma::find_nonfinite(mine.gamma);
+  if (!bad.empty() || arma::size(mine.gamma) != arma::size(want.gamma)) {
+    if (bad.empty())
+      fmt::print("{}: your gamma is {}x{}, the reference's {}x{}\n", start, mine.gamma.n_rows, mine.gamma.n_cols,
+                 want.gamma.n_rows, want.gamma.n_cols);
+    else
+      fmt::print("{}: your E-step's gamma is {} at pixel {}, component {} (the responsibilities are wrong, not only "
+                 "the log-likelihood)\n",
+                 start, mine.gamma(bad(0)), bad(0) % mine.gamma.n_rows, bad(0) / mine.gamma.n_rows + 1);
+    if (const auto m = mistakes::recognise_gamma(a, mine.gamma)) fmt::print("{}\n", mistakes::describe(*m));
+    return false;
+  }
+  const double gamma_gap = arma::abs(mine.gamma - want.gamma).max();
+  const double ll_gap = std::abs(mine.log_likelihood - want.log_likelihood);
+  if (!std::isfinite(mine.log_likelihood) ||
+      ll_gap > tol.atol + tol.rtol * std::max(std::abs(mine.log_likelihood), std::abs(want.log_likelihood))) {
+    fmt::print("{}: your log-likelihood is {:.12e}, the reference's {:.12e}\n", start, mine.log_likelihood,
+               want.log_likelihood);
+    if (const auto m = mistakes::recognise_log_likelihood(a, mine.log_likelihood))
+      fmt::print("{}\n", mistakes::describe(*m));
+    return false;
+  }
+  if (gamma_gap > tol.atol + tol.rtol) {
+    fmt::print("{}: your gamma differs from the reference's by up to {:.3g}\n", start, gamma_gap);
+    if (const auto m = mistakes::recognise_gamma(a, mine.gamma)) fmt::print("{}\n", mistakes::describe(*m));
+    return false;
+  }
+  fmt::print("{}: your E-step agrees with the reference (no NaN: log-sum-exp works)\n", start);
+  return true;
+}
+
 int run_compare(const CompareOptions& o) {
   check_tolerance(o.tol);
   const std::unique_ptr<Steps> other = make_implementation(o.run.impl);
@@ -176,7 +249,9 @@ int run_compare(const CompareOptions& o) {
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
              spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
-  return zscore_agrees && d.agree ? 0 : 1;
+  if (!d.agree) name_known_mistakes(*other, p);
+  const bool far_agrees = !o.far_start || check_far_start(*other, p, o.tol);
+  return zscore_agrees && d.agree && far_agrees ? 0 : 1;
 }
 
 // The photo a trace was recorded on, Z-scored as it was then; refuses another photo.
@@ -261,11 +336,15 @@ void add_trace_command(CLI::App& app, int& exit_code) {
   compare->run.impl = "student";
   c = trace->add_subcommand("compare",
                             "Run your implementation (--impl, default student) and the reference from the same initial "
-                            "mixture and show where they first differ (exit 0 agree, 1 differ, 2 bad input)");
+                            "mixture and show where they first differ, then one E-step from a far-away start (every "
+                            "mean 60 standard deviations away) unless --no-far-start (exit 0 agree, 1 differ, 2 bad "
+                            "input)");
   add_run_options(*c, compare->run);
   add_tolerance_options(*c, compare->tol);
   c->add_option("--save-student", compare->save_student, "Also write the trace of your implementation here");
   c->add_option("--save-reference", compare->save_reference, "Also write the trace of the reference here");
+  c->add_flag("!--no-far-start", compare->far_start,
+              "Skip the E-step from a far-away start (by default it runs, and catches exp without log-sum-exp)");
   c->callback([compare, &exit_code] { exit_code = bad_input_is_2([&] { return run_compare(*compare); }); });
 
   auto plot = std::make_shared<PictureOptions>();

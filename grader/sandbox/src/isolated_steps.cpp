@@ -123,7 +123,8 @@ void child_write_errno(int fd, int err) {
 
 [[noreturn]] void run_worker(const ChildPlan& plan) {
   ::setpgid(0, 0);
-  ::signal(SIGPIPE, SIG_DFL);
+  // Student code starts with default signal handling, whatever the grader ignores.
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -250,7 +251,7 @@ int kill_children(pid_t self) {
 
 struct Outcome {
   enum class How { answered, ended, timed_out, cancelled } how = How::ended;
-  std::string answer;      // the body of a complete answer
+  std::string answer;      // a complete answer, header included
   bool garbage = false;    // the answer descriptor carried something that is not an answer
   int wait_status = 0;     // the worker's, when it ended by itself
   bool ended_by_itself = false;
@@ -335,16 +336,22 @@ class Call {
     const std::string program = program_.string();
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e) {
-      if (sandbox_config::sanitized && std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0) continue;
+      if (sandbox_config::sanitized &&
+          (std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0 || std::strncmp(*e, "UBSAN_OPTIONS=", 14) == 0))
+        continue;
       env_strings.emplace_back(*e);
     }
     if (sandbox_config::sanitized) {
       // Sanitizers need terabytes of address space, so RLIMIT_AS cannot apply; the allocator's
-      // own cap turns a huge allocation into std::bad_alloc instead.
+      // own cap turns a huge allocation into std::bad_alloc instead. Crashes stay signals (the
+      // sanitizer would otherwise exit with code 1), and a sanitizer's own finding aborts.
       const char* user = std::getenv("ASAN_OPTIONS");
       env_strings.push_back(fmt::format("ASAN_OPTIONS={}{}allocator_may_return_null=1:max_allocation_size_mb={}:"
-                                        "detect_leaks=0:disable_coredump=1",
+                                        "detect_leaks=0:disable_coredump=1:abort_on_error=1:handle_segv=0:"
+                                        "handle_sigbus=0:handle_sigfpe=0:handle_sigill=0",
                                         user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
+      const char* ub = std::getenv("UBSAN_OPTIONS");
+      env_strings.push_back(fmt::format("UBSAN_OPTIONS={}{}abort_on_error=1", ub ? ub : "", ub && *ub ? ":" : ""));
     }
     std::vector<char*> envp;
     for (auto& s : env_strings) envp.push_back(s.data());
@@ -355,6 +362,7 @@ class Call {
                          sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20};
     const int fds[5] = {req.read.get(), out.write.get(), ans.write.get(), stop.read.get(), status.write.get()};
 
+    set_nonblocking(cancel.write.get());  // cancel() never blocks, however often it is called
     {
       std::lock_guard lock(state_.mutex);
       state_.cancel_fds.insert(cancel.write.get());
@@ -376,11 +384,24 @@ class Call {
     ans.write.reset();
     stop.read.reset();
     status.write.reset();
+    // Big pipes: a 150k-pixel matrix crosses in a few hand-overs instead of fifty, which
+    // matters on a busy machine where each hand-over waits for a time slice. Best effort.
+    ::fcntl(req.write.get(), F_SETPIPE_SZ, 1 << 20);
+    ::fcntl(ans.read.get(), F_SETPIPE_SZ, 1 << 20);
     set_nonblocking(req.write.get());
     set_nonblocking(out.read.get());
     set_nonblocking(ans.read.get());
 
-    Outcome outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
+    Outcome outcome;
+    try {
+      outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
+    } catch (...) {
+      stop.write.reset();  // the supervisor still ends everything; do not leave it a zombie
+      int ignored = 0;
+      while (::waitpid(supervisor, &ignored, 0) < 0 && errno == EINTR) {
+      }
+      throw;
+    }
 
     // End the call: the supervisor kills and reaps everything, then reports.
     stop.write.reset();
@@ -427,10 +448,13 @@ class Call {
                                              std::chrono::duration<double>(limits_.seconds));
     Outcome outcome;
     std::size_t iov_at = 0;
-    std::string answer;
+    std::string answer;  // the header, then (resized) the whole answer
+    std::size_t answer_got = 0;
     std::uint64_t body_length = 0;
     bool ans_open = true;
-    char buf[65536];
+    std::vector<char> buffer(1 << 20);
+    char* const buf = buffer.data();
+    const std::size_t buf_size = buffer.size();
     for (;;) {
       struct pollfd pf[5] = {{cancel_fd, POLLIN, 0}, {ans.get(), POLLIN, 0}, {out.get(), POLLIN, 0},
                              {req.get(), POLLOUT, 0}, {status_fd, POLLIN, 0}};
@@ -460,7 +484,7 @@ class Call {
         return outcome;
       }
       if (pf[2].revents != 0) {
-        const ssize_t n = ::read(out.get(), buf, sizeof buf);
+        const ssize_t n = ::read(out.get(), buf, buf_size);
         if (n > 0) keep_output(buf, static_cast<std::size_t>(n), output);
         else if (n == 0 || (errno != EAGAIN && errno != EINTR)) out.reset();
       }
@@ -486,11 +510,13 @@ class Call {
         if (iov_at >= spec.request.size()) req.reset();
       }
       if (pf[1].revents != 0) {
-        const std::size_t want = answer.size() < wire::answer_header_size
-                                     ? wire::answer_header_size - answer.size()
-                                     : wire::answer_header_size + body_length - answer.size();
-        const std::size_t chunk = std::min(want, sizeof buf);
-        const ssize_t n = ::read(ans.get(), buf, chunk);
+        // The header into `answer`, then the body straight into its final place (sized once,
+        // after the length was checked against the cap).
+        const bool in_header = answer_got < wire::answer_header_size;
+        const std::size_t want = in_header ? wire::answer_header_size - answer_got
+                                           : wire::answer_header_size + body_length - answer_got;
+        char* const into = in_header ? buf : answer.data() + answer_got;
+        const ssize_t n = ::read(ans.get(), into, in_header ? std::min(want, buf_size) : want);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
           ans_open = false;  // without a full answer; see pf[4]
           outcome.garbage = !answer.empty() && answer.size() >= 4 &&
@@ -498,21 +524,20 @@ class Call {
           continue;
         }
         if (n > 0) {
-          const bool had_header = answer.size() >= wire::answer_header_size;
-          answer.append(buf, static_cast<std::size_t>(n));
-          if (!had_header && answer.size() >= wire::answer_header_size) {
+          if (in_header) answer.append(buf, static_cast<std::size_t>(n));
+          answer_got += static_cast<std::size_t>(n);
+          if (in_header && answer_got >= wire::answer_header_size) {
             std::memcpy(&body_length, answer.data() + 4, 8);
             if (std::memcmp(answer.data(), wire::answer_magic, 4) != 0 || body_length > spec.answer_cap) {
               outcome.how = Outcome::How::answered;
               outcome.garbage = true;
               return outcome;
             }
-            answer.reserve(wire::answer_header_size + body_length);
+            answer.resize(wire::answer_header_size + body_length);
           }
-          if (answer.size() >= wire::answer_header_size &&
-              answer.size() == wire::answer_header_size + body_length) {
+          if (answer_got >= wire::answer_header_size && answer_got == wire::answer_header_size + body_length) {
             outcome.how = Outcome::How::answered;
-            outcome.answer = answer.substr(wire::answer_header_size);
+            outcome.answer = std::move(answer);
             return outcome;
           }
         }
@@ -575,7 +600,7 @@ std::string IsolatedSteps::last_output() const {
 
 namespace {
 
-// Runs one call and returns the body of an "ok" answer; anything else becomes the exception a
+// Runs one call and returns an "ok" answer (read it with ok_payload); anything else becomes the exception a
 // caller expects (NotImplemented, StudentCodeFailed, Cancelled, or Error when the worker
 // cannot start at all).
 std::string call_worker(const std::filesystem::path& program, const SandboxLimits& limits,
@@ -585,7 +610,7 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
                             program.string(), std::strerror(errno)));
   std::string output;
   Call call(program, limits, state);
-  const Outcome o = call.run(std::move(spec), output);
+  Outcome o = call.run(std::move(spec), output);
   {
     std::lock_guard lock(state.mutex);
     state.last_output = output;
@@ -609,12 +634,12 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
     case Outcome::How::answered: break;
   }
   if (o.garbage) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
-  wire::Reader r(o.answer);
+  wire::Reader r(std::string_view(o.answer).substr(wire::answer_header_size));
   std::uint8_t status = 0;
   if (!r.u8(status)) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
   std::string message;
   switch (static_cast<wire::Status>(status)) {
-    case wire::Status::ok: return o.answer.substr(1);
+    case wire::Status::ok: return std::move(o.answer);
     case wire::Status::not_implemented: {
       std::uint8_t ex = 0;
       if (!r.u8(ex) || ex > static_cast<std::uint8_t>(Exercise::m_step) || !r.str(message))
@@ -634,6 +659,11 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
     }
   }
   throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
+}
+
+// What follows the header and the status byte of an "ok" answer.
+wire::Reader ok_payload(const std::string& answer) {
+  return wire::Reader(std::string_view(answer).substr(wire::answer_header_size + 1));
 }
 
 struct RequestBuilder {
@@ -687,7 +717,7 @@ arma::mat IsolatedSteps::zscore(const arma::mat& raw) const {
   RequestBuilder b(wire::Call::zscore);
   b.mat(raw);
   const std::string body = call_worker(worker_, limits_, *state_, {"Z-score", b.iov, answer_cap(raw.n_elem)}, who);
-  wire::Reader r(body);
+  wire::Reader r = ok_payload(body);
   arma::mat z;
   if (!r.mat(z) || !r.at_end()) garbage(who);
   return z;
@@ -703,7 +733,7 @@ Posterior IsolatedSteps::e_step(const arma::mat& x, const Mixture& m) const {
   b.data(m.priors.memptr(), m.priors.n_elem);
   const std::size_t expected = x.n_rows * std::max<std::size_t>(m.priors.n_elem, 1) + 1;
   const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(expected)}, who);
-  wire::Reader r(body);
+  wire::Reader r = ok_payload(body);
   Posterior p;
   if (!r.mat(p.gamma) || !r.f64(p.log_likelihood) || !r.at_end()) garbage(who);
   return p;
@@ -717,13 +747,15 @@ Mixture IsolatedSteps::m_step(const arma::mat& x, const arma::mat& gamma) const 
   const std::size_t k = std::max<std::size_t>(gamma.n_cols, 1), d = std::max<std::size_t>(x.n_cols, 1);
   const std::size_t expected = k * d + d * d * k + k;
   const std::string body = call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)}, who);
-  wire::Reader r(body);
+  wire::Reader r = ok_payload(body);
   Mixture m;
   arma::mat priors;
   if (!r.mat(m.means) || !r.cube(m.covs) || !r.mat(priors) || !r.at_end()) garbage(who);
   m.priors = arma::vectorise(priors);
   return m;
 }
+
+void shield_from_student_code() { ::prctl(PR_SET_DUMPABLE, 0); }
 
 std::filesystem::path default_student_worker() {
   std::error_code ec;

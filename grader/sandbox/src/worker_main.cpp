@@ -88,8 +88,7 @@ struct RequestIn {
     gmmlab::wire::Writer header;
     header.bytes(gmmlab::wire::answer_magic, 4);
     header.u64(body.size());
-    header.bytes(body.data(), body.size());
-    write_all(answer_fd, header.data().data(), header.data().size());
+    if (write_all(answer_fd, header.data().data(), header.data().size())) write_all(answer_fd, body.data(), body.size());
   }
   std::_Exit(0);
 }
@@ -134,7 +133,9 @@ std::string serve(gmmlab::wire::Call call, RequestIn& in) {
     case gmmlab::wire::Call::zscore: {
       const arma::mat raw = in.mat();
       ::close(0);
-      w.mat(steps.zscore(raw));
+      const arma::mat z = steps.zscore(raw);
+      w.data().reserve(64 + z.n_elem * sizeof(double));
+      w.mat(z);
       break;
     }
     case gmmlab::wire::Call::e_step: {
@@ -145,6 +146,7 @@ std::string serve(gmmlab::wire::Call call, RequestIn& in) {
       m.priors = arma::vectorise(in.mat());
       ::close(0);
       const gmmlab::Posterior p = steps.e_step(x, m);
+      w.data().reserve(64 + p.gamma.n_elem * sizeof(double));
       w.mat(p.gamma);
       w.f64(p.log_likelihood);
       break;

@@ -3,10 +3,12 @@
 // results, leave processes behind) ends as one sentence for that call only.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <regex>
 #include <thread>
 
@@ -47,6 +49,12 @@ StudentCodeFailed failure_of(F&& f) {
   return StudentCodeFailed(Kind::protocol, "nothing thrown");
 }
 
+// Bit for bit: NaN equals the same NaN, -0 differs from 0.
+template <class M>
+bool same_bits(const M& a, const M& b) {
+  return arma::size(a) == arma::size(b) && std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
+}
+
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 
 pid_t pid_after(const std::string& output, const std::string& label) {
@@ -61,27 +69,39 @@ TEST(IsolatedSteps, SolutionAnswersAreBitIdenticalToTheSolutionInProcess) {
   const StudentSteps in_process;
   const arma::mat raw = sample_pixels();
   const arma::mat z = isolated.zscore(raw);
-  EXPECT_TRUE(arma::approx_equal(z, in_process.zscore(raw), "absdiff", 0.0));
+  EXPECT_TRUE(same_bits(z, in_process.zscore(raw)));
 
   const Mixture m = sample_mixture();
   const Posterior p = isolated.e_step(z, m), q = in_process.e_step(z, m);
   ASSERT_EQ(p.gamma.n_rows, raw.n_rows);
-  EXPECT_TRUE(arma::approx_equal(p.gamma, q.gamma, "absdiff", 0.0));
+  EXPECT_TRUE(same_bits(p.gamma, q.gamma));
   EXPECT_EQ(p.log_likelihood, q.log_likelihood);
 
   const Mixture a = isolated.m_step(z, p.gamma), b = in_process.m_step(z, q.gamma);
-  EXPECT_TRUE(arma::approx_equal(a.means, b.means, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(a.covs, b.covs, "absdiff", 0.0));
-  EXPECT_TRUE(arma::approx_equal(a.priors, b.priors, "absdiff", 0.0));
+  EXPECT_TRUE(same_bits(a.means, b.means));
+  EXPECT_TRUE(same_bits(a.covs, b.covs));
+  EXPECT_TRUE(same_bits(a.priors, b.priors));
   EXPECT_EQ(isolated.name(), "solution");
+}
+
+TEST(IsolatedSteps, CallsFromSeveralThreadsAtOnceEachGetTheirOwnWorker) {
+  const IsolatedSteps isolated(worker("solution"), test_limits());
+  const StudentSteps in_process;
+  std::vector<arma::mat> inputs, answers(4);
+  for (int i = 0; i < 4; ++i) inputs.push_back(testing::sample_from(sample_mixture(), 1000 + 100 * i, 20 + i));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&, i] { answers[i] = isolated.zscore(inputs[i]); });
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(answers[i], in_process.zscore(inputs[i])));
 }
 
 TEST(IsolatedSteps, NanAndEmptyInputsTravelUnchanged) {
   const IsolatedSteps isolated(worker("solution"), test_limits());
   const StudentSteps in_process;
   arma::mat raw = {{1, 2}, {3, arma::datum::nan}, {5, 7}};
-  EXPECT_TRUE(arma::approx_equal(isolated.zscore(raw), in_process.zscore(raw), "absdiff", 0.0) ||
-              (isolated.zscore(raw).has_nan() && in_process.zscore(raw).has_nan()));
+  const arma::mat z = isolated.zscore(raw);
+  EXPECT_TRUE(z.has_nan());
+  EXPECT_TRUE(same_bits(z, in_process.zscore(raw)));
   const arma::mat empty_gamma(0, 3);
   const Mixture a = isolated.m_step(arma::mat(0, 2), empty_gamma), b = in_process.m_step(arma::mat(0, 2), empty_gamma);
   EXPECT_EQ(a.means.n_rows, b.means.n_rows);
@@ -143,11 +163,18 @@ TEST(IsolatedSteps, AnExceptionIsReportedWithItsMessage) {
   EXPECT_STREQ(e.what(), "the student M-step threw an error: an exception that is not a std::exception");
 }
 
+TEST(IsolatedSteps, AnExceptionEscapingAStudentThreadIsReportedToo) {
+  const IsolatedSteps isolated(worker("thread_throw"), test_limits());
+  const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones)); });
+  EXPECT_EQ(e.kind(), Kind::threw);
+  EXPECT_STREQ(e.what(), "the student Z-score threw an error: thrown in my thread");
+}
+
 TEST(IsolatedSteps, AnInfiniteLoopTimesOut) {
-  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 0.5, .memory_mb = 1024});
+  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1.5, .memory_mb = 1024});
   const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
-  EXPECT_STREQ(e.what(), "the student E-step took longer than 0.5 s");
+  EXPECT_STREQ(e.what(), "the student E-step took longer than 1.5 s");
 }
 
 TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
@@ -193,7 +220,7 @@ TEST(IsolatedSteps, AChildLeftBehindIsGoneWhenTheCallReturns) {
 }
 
 TEST(IsolatedSteps, AnOrphanThatLeftTheSessionIsGoneToo) {
-  const IsolatedSteps isolated(worker("double_fork"), {.seconds = 0.5, .memory_mb = 1024});
+  const IsolatedSteps isolated(worker("double_fork"), test_limits());
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(4, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
   const pid_t grandchild = pid_after(isolated.last_output(), "grandchild");
@@ -284,6 +311,13 @@ TEST(IsolatedSteps, TextOnTheAnswerChannelIsGarbage) {
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(2, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::protocol);
   EXPECT_STREQ(e.what(), "the student Z-score answered garbage");
+}
+
+TEST(IsolatedSteps, TheShieldMakesTheGraderUndumpable) {
+  const int before = ::prctl(PR_GET_DUMPABLE);
+  shield_from_student_code();
+  EXPECT_EQ(::prctl(PR_GET_DUMPABLE), 0);
+  ::prctl(PR_SET_DUMPABLE, before);
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ std::optional<std::string> first_not_finite(const std::string& name, const arma:
 
 // Turns an error thrown by student code into the sentence the case fails with.
 std::string describe_student_error(const std::exception& e);
+void fail_case_on_error(const std::string& case_name, const std::exception& e);
 
 // Passes the case when `got` equals `expected` within `tol`, else fails it with the first wrong
 // element and whatever known mistake `recognise()` finds.
@@ -73,7 +74,7 @@ auto call_student(const std::string& case_name, F&& f) -> std::optional<decltype
   try {
     return f();
   } catch (const std::exception& e) {
-    fail_case(case_name + ": " + describe_student_error(e));
+    fail_case_on_error(case_name, e);
     return std::nullopt;
   }
 }

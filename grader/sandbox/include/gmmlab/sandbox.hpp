@@ -76,6 +76,13 @@ class IsolatedSteps final : public Steps {
   std::unique_ptr<State> state_;
 };
 
+// For the program that decides scores (e.g. `gmmlab grade`), once at start: student code running
+// as the same user can then no longer attach to it (ptrace) or read or write its memory through
+// /proc (PR_SET_DUMPABLE 0; this also turns off its core dumps). It cannot stop a process with
+// CAP_SYS_PTRACE, e.g. one running as root: grade as an ordinary user. Not for the viewer, where
+// a debugger may be wanted.
+void shield_from_student_code();
+
 // The worker for this build's own student folder (GMMLAB_STUDENT_DIR), built as the executable
 // `gmmlab-student-worker` next to `gmmlab`; found beside the running executable or in the build.
 // Throws gmmlab::Error when neither exists.
