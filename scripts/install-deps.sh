@@ -8,6 +8,7 @@ packages=(
   libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev libomp-dev
   libgtest-dev libbenchmark-dev
   libarchive-dev  # the course kit: unpacking submissions, writing the student package and bundles
+  python3-jsonschema  # the course kit's test of Gradescope's results.json
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
 )

@@ -189,11 +189,24 @@ pid_t spawn_grader(const BatchOptions& o, const fs::path& work, bool hidden = tr
   return pid;
 }
 
-void finish(GradeRecord& r, const fs::path& work, int wait_status, bool timed_out, const BatchOptions& o) {
-  const std::string out = read_text(work / "stdout.txt");
-  const std::string err = read_text(work / "stderr.txt");
+// The grader names the folder it graded (a temporary copy); the instructor and the student
+// know the submission by its own name.
+std::string shown_as(std::string text, const fs::path& work, const std::string& display) {
+  const std::string staged = (work / "submission").string();
+  for (auto at = text.find(staged); at != std::string::npos; at = text.find(staged, at + display.size()))
+    text.replace(at, staged.size(), display);
+  return text;
+}
+
+void finish(GradeRecord& r, const fs::path& work, int wait_status, bool timed_out, const BatchOptions& o,
+            const std::string& display) {
+  const std::string out = shown_as(read_text(work / "stdout.txt"), work, display);
+  const std::string err = shown_as(read_text(work / "stderr.txt"), work, display);
   const bool has_json = fs::exists(work / "results.json");
   if (has_json) {
+    // Plain path characters need no JSON escaping: the replacement keeps the file valid.
+    const std::string text = shown_as(read_text(work / "results.json"), work, display);
+    std::ofstream(work / "results.json", std::ios::binary | std::ios::trunc) << text;
     try {
       read_results(work / "results.json", r);
     } catch (const std::exception& e) {
@@ -315,7 +328,7 @@ GradeRecord grade_submission(const fs::path& submission, const fs::path& work, c
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  finish(r, work, ws, timed_out, o);
+  finish(r, fs::absolute(work), ws, timed_out, o, submission.string());
   return r;
 }
 
@@ -442,7 +455,7 @@ BatchResult grade_batch(const BatchOptions& o) {
           continue;
         }
         GradeRecord& r = result.records[it->index];
-        finish(r, it->work, ws, timed_out, o);
+        finish(r, it->work, ws, timed_out, o, subs[it->index].path.string());
         save(r);
         ++result.graded_now;
         ++graded_done;
