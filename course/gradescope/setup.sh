@@ -6,7 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="${GMMLAB_AUTOGRADER_ROOT:-/autograder}"
-"$here/gmm-lab/scripts/install-deps.sh"
+bash "$here/gmm-lab/scripts/install-deps.sh"  # bash: an unzip may drop the exec bit
 if ! cmake --version | awk 'NR==1 { split($3, v, "."); exit !(v[1] > 3 || (v[1] == 3 && v[2] >= 25)) }'; then
   echo "setup.sh: GMM Lab needs CMake 3.25 or newer; choose Gradescope's Ubuntu 24.04 base image" >&2
   exit 1

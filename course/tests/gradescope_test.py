@@ -64,12 +64,14 @@ try:
     root = os.path.join(work, "autograder")
     with zipfile.ZipFile(bundle) as z:
         names = z.namelist()
-        z.extractall(os.path.join(root, "source"))
+    os.makedirs(os.path.join(root, "source"))
+    code, tail = run(["unzip", "-q", bundle, "-d", os.path.join(root, "source")], work, None)  # as Gradescope does
+    check(code == 0, "the bundle unzips\n" + tail)
     check("setup.sh" in names and "run_autograder" in names, "setup.sh and run_autograder sit at the zip's root")
     check(any(n.startswith("gmm-lab/grader/hidden/") for n in names), "the hidden checks are in the bundle")
     check(not any("/instructor/" in n or "/tests/" in n for n in names), "no instructor folder or tests in the bundle")
-    for script in ["setup.sh", "run_autograder"]:  # zip keeps the modes; Gradescope runs them as they are
-        os.chmod(os.path.join(root, "source", script), 0o755)
+    for script in ["setup.sh", "run_autograder"]:
+        check(os.access(os.path.join(root, "source", script), os.X_OK), f"{script} is executable once unzipped")
 
     env = dict(os.environ, GMMLAB_AUTOGRADER_ROOT=root)
     if shutil.which("ccache"):
