@@ -385,8 +385,8 @@ BatchResult grade_batch(const BatchOptions& o) {
   Progress progress{o.progress, o.progress && isatty(fileno(o.progress)) != 0, subs.size()};
   progress.done = subs.size() - queue.size();
   const std::size_t to_grade = queue.size();
-  if (o.progress && progress.done > 0)
-    fmt::print(o.progress, "{} of {} submissions unchanged since the last run: not graded again\n", progress.done,
+  if (o.progress && result.reused > 0)
+    fmt::print(o.progress, "{} of {} submissions unchanged since the last run: not graded again\n", result.reused,
                subs.size());
 
   struct sigaction sa {}, old_int {}, old_term {};

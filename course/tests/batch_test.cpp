@@ -69,6 +69,7 @@ TEST(CourseGrade, GradesAClassIntoGradebookFeedbackAndSummary) {
   fs::create_directories(t / "out");
   const auto g = course_grade(t / "class", t / "out" / "gradebook.csv");
   ASSERT_EQ(g.exit_code, 0) << g.err;
+  EXPECT_EQ(g.err.find("unchanged"), std::string::npos) << g.err;  // a first run reuses nothing
   const std::string csv = read_file(t / "out" / "gradebook.csv");
   EXPECT_EQ(csv,
             "id,Z-score: mean 0 and std 1 (/10),E-step: responsibilities (/30),M-step: covariances (/30),"
