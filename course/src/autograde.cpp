@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -30,6 +32,12 @@ std::string gradescope_results(const GradeRecord& r, const fs::path& grader_json
   }
   const std::string notes = r.note.empty() ? "" : fmt::format("Note: {}.\n", r.note);
   if (j.is_object()) {
+    // Only the keys Gradescope documents: `gmmlab grade --json` also writes a total max_score.
+    static const std::vector<std::string> documented{
+        "score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+        "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"};
+    for (auto it = j.begin(); it != j.end();)
+      it = std::find(documented.begin(), documented.end(), it.key()) == documented.end() ? j.erase(it) : std::next(it);
     j["output"] = notes + j.value("output", "");
     if (r.status == status::timed_out) j["output"] = j["output"].get<std::string>() + "\nGrading was stopped: it took too long.";
   } else {

@@ -50,5 +50,5 @@ for name, number, points, f, vis in checks:
                   "status": "passed" if score == points else "failed", "output": output, "visibility": vis})
     print(f"{name} .... {score}/{points}")
 print(f"Total: {total}/{sum(t['max_score'] for t in tests)}")
-json.dump({"score": total, "execution_time": 1.0, "output": "", "stdout_visibility": "visible", "tests": tests},
+json.dump({"score": total, "max_score": sum(t["max_score"] for t in tests), "execution_time": 1.0, "output": "", "stdout_visibility": "visible", "tests": tests},
           open(out, "w"), indent=1)
