@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "exit_code.hpp"
+#include "gmmlab/course/command.hpp"
 #include "grade.hpp"
 #include "segment.hpp"
 #include "trace.hpp"
@@ -18,5 +19,6 @@ int main(int argc, char** argv) {
   gmmlab::cli::add_figures_command(app, exit_code);
   gmmlab::cli::add_trace_command(app, exit_code);
   gmmlab::cli::add_grade_command(app, exit_code);
+  gmmlab::course::add_course_command(app, exit_code);
   return gmmlab::cli::run(app, argc, argv, exit_code);
 }
