@@ -206,7 +206,7 @@ KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& opti
   return r;
 }
 
-Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) {
+Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters, double reg_covar) {
   const arma::uword k = clusters.centres.n_rows, d = x.n_cols, n = x.n_rows;
   Mixture m;
   m.means = clusters.centres;
@@ -247,8 +247,11 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) 
   const auto all_pixels = [&]() -> const arma::mat& {
     if (!fallback) {
       fallback = n > 1 ? arma::mat(arma::cov(x)) : arma::mat(arma::eye(d, d));
+      fallback->diag() += reg_covar;
       arma::mat l;
-      if (!arma::chol(l, *fallback)) fallback = arma::mat(arma::eye(d, d));
+      // The lower triangle, as validate_mixture and EM read it: on a singular matrix the two
+      // factorisations can disagree by rounding.
+      if (!arma::chol(l, *fallback, "lower")) fallback = arma::mat(arma::eye(d, d));
     }
     return *fallback;
   };
@@ -266,9 +269,10 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) 
       for (arma::uword a = 0; a < d; ++a)
         for (arma::uword b = 0; b <= a; ++b, ++slot)
           cov(a, b) = cov(b, a) = (s[slot] - members * shift[a] * shift[b]) / (members - 1);
+      cov.diag() += reg_covar;
       // A cluster of identical pixels has a zero covariance, which no Gaussian can have.
       arma::mat l;
-      if (!arma::chol(l, cov)) cov = all_pixels();
+      if (!arma::chol(l, cov, "lower")) cov = all_pixels();
     } else {
       cov = all_pixels();
     }

@@ -14,6 +14,7 @@ struct ProblemSpec {
   std::filesystem::path image;
   arma::uword k = 3;
   std::uint64_t seed = 0;
+  double reg_covar = 0;  // EM's ridge, also added to the k-means covariances (KMeansOptions)
   std::optional<std::filesystem::path> init;  // a mixture JSON file instead of k-means
   // false: the raw pixels are released once Z-scored, before k-means (288 MB at 12 MP that
   // would otherwise sit beside the Z-scored ones); Problem::image keeps its size.
@@ -24,6 +25,7 @@ struct Problem {
   Image image;
   arma::mat x;        // Z-scored pixels, N x d
   Mixture initial;
+  std::string zscore_by;  // the name of the implementation whose Z-score made x
   double seconds_load = 0, seconds_zscore = 0, seconds_init = 0;
 };
 
