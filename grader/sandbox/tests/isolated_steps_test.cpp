@@ -117,9 +117,10 @@ TEST(IsolatedSteps, SkeletonGivesTheFriendlyNotWrittenYetLineForEachExercise) {
     FAIL() << "the skeleton's Z-score answered";
   } catch (const NotImplemented& e) {
     EXPECT_EQ(e.exercise(), Exercise::zscore);
-    EXPECT_STREQ(e.what(),
-                 "student Z-score is not written yet: student/zscore.cpp, compute the Z-scores in zscore() (see handout "
-                 "§Z-score)");
+    EXPECT_STREQ(
+        e.what(),
+        "student Z-score is not written yet: student/zscore.cpp, compute the Z-scores in zscore() (see handout "
+        "§Z-score)");
   }
   try {
     (void)isolated.e_step(x, sample_mixture());
@@ -158,7 +159,8 @@ TEST(IsolatedSteps, AnExceptionIsReportedWithItsMessage) {
   StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::threw);
   EXPECT_STREQ(e.what(), "the student Z-score threw an error: my own error in zscore");
-  e = failure_of([&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
+  e = failure_of(
+      [&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::threw);
   EXPECT_STREQ(e.what(), "the student M-step threw an error: an exception that is not a std::exception");
 }
@@ -172,7 +174,8 @@ TEST(IsolatedSteps, AnExceptionEscapingAStudentThreadIsReportedToo) {
 
 TEST(IsolatedSteps, AnInfiniteLoopTimesOut) {
   const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1.5, .memory_mb = 1024});
-  const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
+  const StudentCodeFailed e =
+      failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
   EXPECT_STREQ(e.what(), "the student E-step took longer than 1.5 s");
 }
@@ -186,8 +189,8 @@ TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
 
 TEST(IsolatedSteps, ExitZeroInATodoIsAnEarlyExitNotASuccess) {
   const IsolatedSteps isolated(worker("exit_zero"), test_limits());
-  const StudentCodeFailed e =
-      failure_of([&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
+  const StudentCodeFailed e = failure_of(
+      [&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::exited);
   EXPECT_STREQ(e.what(), "the student M-step exited with code 0 before answering");
 }
@@ -298,8 +301,9 @@ TEST(IsolatedSteps, AMatrixLargerThanItsBytesIsGarbage) {
   testing::TempDir dir;
   // A well-framed body (17 bytes: status ok, then rows = 2^40, cols = 2^40) with no data.
   const IsolatedSteps isolated(
-      fake_worker(dir, "liar",
-                  R"(printf 'GMA1\021\000\000\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\001\000\000' >&3; exec sleep 60)"),
+      fake_worker(
+          dir, "liar",
+          R"(printf 'GMA1\021\000\000\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\001\000\000' >&3; exec sleep 60)"),
       test_limits());
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(2, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::protocol);
