@@ -24,8 +24,8 @@ void add_run_options(CLI::App& command, RunOptions& o) {
 }
 
 ProblemSpec problem_spec(const RunOptions& o) {
-  if (o.k_given && o.k < 1) throw Error(fmt::format("-k is {}; give at least 1 component", o.k));
-  if (o.threads < 0) throw Error(fmt::format("--threads is {}; give 1 or more (0 for the default)", o.threads));
+  if (o.k_given && o.k < 1) throw UsageError(fmt::format("-k is {}; give at least 1 component", o.k));
+  if (o.threads < 0) throw UsageError(fmt::format("--threads is {}; give 1 or more (0 for the default)", o.threads));
   validate(o.em);
   ProblemSpec spec;
   spec.image = o.image.empty() ? sample_image() : fs::path(o.image);
@@ -40,9 +40,9 @@ Problem prepare_problem(const RunOptions& o, const Steps& steps) {
   set_reference_threads(o.threads);
   Problem p = prepare(spec, steps);
   if (spec.init && o.k_given && p.initial.components() != arma::uword(o.k))
-    throw Error(fmt::format("-k {} disagrees with the {} components of --init '{}'; leave -k out or give a matching "
-                            "mixture",
-                            o.k, p.initial.components(), o.init));
+    throw UsageError(fmt::format("-k {} disagrees with the {} components of --init '{}'; leave -k out or give a "
+                                 "matching mixture",
+                                 o.k, p.initial.components(), o.init));
   for (const std::string& note : p.image.notes) fmt::print(stderr, "note: {}\n", note);
   return p;
 }

@@ -14,7 +14,7 @@ std::vector<std::string> implementation_names() { return {"reference", "student"
 std::unique_ptr<Steps> make_implementation(const std::string& name) {
   if (name == "reference") return std::make_unique<ReferenceSteps>();
   if (name == "student") return std::make_unique<StudentSteps>();
-  throw Error(fmt::format("--impl {} is not an implementation; choose one of: {}", name,
+  throw UsageError(fmt::format("--impl {} is not an implementation; choose one of: {}", name,
                           fmt::join(implementation_names(), ", ")));
 }
 

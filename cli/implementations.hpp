@@ -9,7 +9,7 @@
 namespace gmmlab::cli {
 
 std::vector<std::string> implementation_names();  // {"reference", "student"}
-// Throws gmmlab::Error for an unknown name.
+// Throws gmmlab::UsageError for an unknown name.
 std::unique_ptr<Steps> make_implementation(const std::string& name);
 
 }  // namespace gmmlab::cli

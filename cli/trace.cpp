@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common.hpp"
+#include "exit_code.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/progress.hpp"
@@ -19,10 +20,6 @@ namespace fs = std::filesystem;
 namespace gmmlab::cli {
 
 namespace {
-
-// diff and compare promise 0 (agree), 1 (differ) and 2 (bad input), so their own errors must
-// not take main's exit 1.
-constexpr int kBadInput = 2;
 
 struct RecordOptions {
   RunOptions run;
@@ -61,20 +58,9 @@ void check_output(const fs::path& output, const std::vector<fs::path>& inputs, c
 
 void check_tolerance(const DiffTolerance& tol) {
   if (!(tol.rtol >= 0) || !std::isfinite(tol.rtol))
-    throw Error(fmt::format("--rtol is {}; give a relative tolerance of 0 or more (default 1e-6)", tol.rtol));
+    throw UsageError(fmt::format("--rtol is {}; give a relative tolerance of 0 or more (default 1e-6)", tol.rtol));
   if (!(tol.atol >= 0) || !std::isfinite(tol.atol))
-    throw Error(fmt::format("--atol is {}; give an absolute tolerance of 0 or more (default 1e-8)", tol.atol));
-}
-
-// Runs `body`; a user's error becomes one line and exit code 2.
-template <class F>
-int bad_input_is_2(F&& body) {
-  try {
-    return body();
-  } catch (const Error& e) {
-    fmt::print(stderr, "gmmlab: {}\n", e.what());
-    return kBadInput;
-  }
+    throw UsageError(fmt::format("--atol is {}; give an absolute tolerance of 0 or more (default 1e-8)", tol.atol));
 }
 
 int run_record(const RecordOptions& o) {
@@ -93,15 +79,14 @@ int run_record(const RecordOptions& o) {
   if (t.end.failed_iteration && t.end.failed_half_step) {
     // The trace up to the failure is what the student needs, so it is written; the exit code
     // still says the run did not finish.
-    fmt::print(stderr, "gmmlab: EM stopped at iteration {}, {}: {}\n", *t.end.failed_iteration,
-               *t.end.failed_half_step == HalfStep::e_step ? "E-step" : "M-step", t.end.message);
     fmt::print("trace of the {} complete iterations before it written to {}\n", t.end.iterations, o.output);
-    return 1;
+    throw Error(fmt::format("EM stopped at iteration {}, {}: {}", *t.end.failed_iteration,
+                            half_step_name(*t.end.failed_half_step), t.end.message));
   }
   fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, describe_ending(t),
              t.iterations.empty() ? 0.0 : t.iterations.back().log_likelihood);
   fmt::print("trace written to {} (see it with 'gmmlab trace show {}')\n", o.output, o.output);
-  return 0;
+  return to_int(ExitCode::success);
 }
 
 int run_show(const ShowOptions& o) {
@@ -111,7 +96,7 @@ int run_show(const ShowOptions& o) {
   } else {
     fmt::print("{}", format_iteration(t, parse_iteration(t, o.iteration, "--iteration")));
   }
-  return 0;
+  return to_int(ExitCode::success);
 }
 
 int run_diff(const DiffOptions& o) {
@@ -120,7 +105,7 @@ int run_diff(const DiffOptions& o) {
   const TraceDiff d = diff_traces(a, b, o.tol, fs::path(o.a).filename().string(), fs::path(o.b).filename().string());
   if (!d.comparable) throw Error("cannot compare these traces: " + d.refusal);
   fmt::print("{}", d.report);
-  return d.agree ? 0 : 1;
+  return to_int(d.agree ? ExitCode::success : ExitCode::runs_differ);
 }
 
 // Z-score, the first exercise, is compared before EM: both EM runs then start from the
@@ -176,7 +161,7 @@ int run_compare(const CompareOptions& o) {
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
              spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
-  return zscore_agrees && d.agree ? 0 : 1;
+  return to_int(zscore_agrees && d.agree ? ExitCode::success : ExitCode::runs_differ);
 }
 
 // The photo a trace was recorded on, Z-scored as it was then; refuses another photo.
@@ -208,7 +193,7 @@ int run_plot(const PictureOptions& o) {
   const Trace t = read_trace(o.trace);
   write_picture(plot_log_likelihood(t), o.output);
   fmt::print("log-likelihood curve written to {}\n", o.output);
-  return 0;
+  return to_int(ExitCode::success);
 }
 
 int run_film(const PictureOptions& o) {
@@ -222,7 +207,7 @@ int run_film(const PictureOptions& o) {
       o.frames.empty() ? default_film_iterations(t) : parse_film_iterations(t, o.frames, "--frames");
   write_picture(draw_film(t, traced_pixels(t, o.image), frames), o.output);
   fmt::print("filmstrip of iterations {} written to {}\n", fmt::join(frames, ", "), o.output);
-  return 0;
+  return to_int(ExitCode::success);
 }
 
 void add_tolerance_options(CLI::App& c, DiffTolerance& tol) {
@@ -251,22 +236,22 @@ void add_trace_command(CLI::App& app, int& exit_code) {
   c->callback([show, &exit_code] { exit_code = run_show(*show); });
 
   auto diff = std::make_shared<DiffOptions>();
-  c = trace->add_subcommand("diff", "Find the first half-step where two traces disagree (exit 0 agree, 1 differ, 2 bad input)");
+  c = trace->add_subcommand("diff", "Find the first half-step where two traces disagree (exit 0 agree, 3 differ)");
   c->add_option("A", diff->a, "First trace")->required();
   c->add_option("B", diff->b, "Second trace")->required();
   add_tolerance_options(*c, diff->tol);
-  c->callback([diff, &exit_code] { exit_code = bad_input_is_2([&] { return run_diff(*diff); }); });
+  c->callback([diff, &exit_code] { exit_code = run_diff(*diff); });
 
   auto compare = std::make_shared<CompareOptions>();
   compare->run.impl = "student";
   c = trace->add_subcommand("compare",
                             "Run your implementation (--impl, default student) and the reference from the same initial "
-                            "mixture and show where they first differ (exit 0 agree, 1 differ, 2 bad input)");
+                            "mixture and show where they first differ (exit 0 agree, 3 differ)");
   add_run_options(*c, compare->run);
   add_tolerance_options(*c, compare->tol);
   c->add_option("--save-student", compare->save_student, "Also write the trace of your implementation here");
   c->add_option("--save-reference", compare->save_reference, "Also write the trace of the reference here");
-  c->callback([compare, &exit_code] { exit_code = bad_input_is_2([&] { return run_compare(*compare); }); });
+  c->callback([compare, &exit_code] { exit_code = run_compare(*compare); });
 
   auto plot = std::make_shared<PictureOptions>();
   c = trace->add_subcommand("plot", "Draw the log-likelihood curve of a trace as a PNG");

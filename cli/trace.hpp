@@ -3,6 +3,6 @@
 
 namespace gmmlab::cli {
 // Adds `gmmlab trace record|show|diff|compare|plot|film` to the app; each callback sets the
-// exit code (diff and compare: 0 agree, 1 differ, 2 bad input).
+// exit code (cli/exit_code.hpp; diff and compare: 0 agree, 3 differ).
 void add_trace_command(CLI::App& app, int& exit_code);
 }  // namespace gmmlab::cli

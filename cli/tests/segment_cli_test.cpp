@@ -172,6 +172,8 @@ TEST_P(SegmentBadInput, GetsOneClearLineAndANonZeroExit) {
                               R"({"means": [[0,0,0]], "covariances": [[[1,0,0],[0,-1,0],[0,0,1]]], "priors": [1]})");
   gmmlab::testing::write_file(dir / "priors.json", R"({"means": [[0,0,0],[1,1,1]],
       "covariances": [[[1,0,0],[0,1,0],[0,0,1]], [[1,0,0],[0,1,0],[0,0,1]]], "priors": [0.7, 0.7]})");
+  gmmlab::testing::write_file(dir / "two.json", R"({"means": [[0,0,0],[1,1,1]],
+      "covariances": [[[1,0,0],[0,1,0],[0,0,1]], [[1,0,0],[0,1,0],[0,0,1]]], "priors": [0.3, 0.7]})");
   std::vector<std::string> args{"segment"};
   for (std::string a : GetParam().args) {
     for (const auto& [key, value] : {std::pair{"{dir}", dir.path().string()}, std::pair{"{photo}", photo.string()}})
@@ -197,26 +199,27 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"FolderAsImage", {"{dir}"}, "is a folder"},
         BadInput{"EmptyImage", {"{dir}/empty.png"}, "is empty"},
         BadInput{"CorruptImage", {"{dir}/corrupt.png"}, "cannot decode"},
-        BadInput{"ZeroComponents", {"{photo}", "-k", "0"}, "give at least 1 component"},
-        BadInput{"NegativeComponents", {"{photo}", "-k", "-2"}, "give at least 1 component"},
+        BadInput{"ZeroComponents", {"{photo}", "-k", "0"}, "give at least 1 component", 2},
+        BadInput{"NegativeComponents", {"{photo}", "-k", "-2"}, "give at least 1 component", 2},
         BadInput{"ComponentsNotANumber", {"{photo}", "-k", "three"}, "three", 2},
-        BadInput{"MoreComponentsThanPixels", {"{photo}", "-k", "97"}, "more than the 96 pixels"},
-        BadInput{"NegativeIterations", {"{photo}", "--iterations", "-1"}, "--iterations is -1"},
-        BadInput{"NegativeTolerance", {"{photo}", "--tol", "-1e-3"}, "--tol"},
-        BadInput{"NegativeRidge", {"{photo}", "--reg-covar", "-1"}, "--reg-covar"},
+        BadInput{"MoreComponentsThanPixels", {"{photo}", "-k", "97"}, "more than the 96 pixels", 2},
+        BadInput{"NegativeIterations", {"{photo}", "--iterations", "-1"}, "--iterations is -1", 2},
+        BadInput{"NegativeTolerance", {"{photo}", "--tol", "-1e-3"}, "--tol", 2},
+        BadInput{"NegativeRidge", {"{photo}", "--reg-covar", "-1"}, "--reg-covar", 2},
         BadInput{"InitNotJson", {"{photo}", "--init", "{dir}/notjson.json"}, "not valid JSON"},
         BadInput{"InitMissing", {"{photo}", "--init", "{dir}/missing.json"}, "does not exist"},
         BadInput{"InitWrongShape", {"{photo}", "--init", "{dir}/shape.json"}, "3 channels"},
         BadInput{"InitNotPositiveDefinite", {"{photo}", "--init", "{dir}/notpd.json"}, "not positive definite"},
         BadInput{"InitPriorsDoNotSumToOne", {"{photo}", "--init", "{dir}/priors.json"}, "sum to 1.4"},
-        BadInput{"InitDisagreesWithK", {"{photo}", "--init", "{dir}/priors.json", "-k", "4"}, "not 1"},
+        BadInput{"InitDisagreesWithK", {"{photo}", "--init", "{dir}/two.json", "-k", "4"},
+                 "-k 4 disagrees with the 2 components of --init", 2},
         BadInput{"OutputFolderMissing", {"{photo}", "-o", "{dir}/no/such/seg.png"}, "does not exist"},
         BadInput{"OutputFolderReadOnly", {"{photo}", "-o", "/proc/seg.png"}, "/proc/seg.png"},
         BadInput{"OutputIsTheInput", {"{photo}", "-o", "{photo}"}, "never overwritten"},
         BadInput{"SoftIsTheInput", {"{photo}", "--soft", "{dir}/small.png"}, "never overwritten"},
         BadInput{"OutputNotAnImageFormat", {"{photo}", "-o", "{dir}/seg.txt"}, "not an image format"},
-        BadInput{"UnknownImplementation", {"{photo}", "--impl", "magic"}, "not an implementation"},
-        BadInput{"NegativeThreads", {"{photo}", "--threads", "-1"}, "--threads"}),
+        BadInput{"UnknownImplementation", {"{photo}", "--impl", "magic"}, "not an implementation", 2},
+        BadInput{"NegativeThreads", {"{photo}", "--threads", "-1"}, "--threads", 2}),
     [](const auto& info) { return info.param.name; });
 
 TEST(SegmentCli, ImageTooLargeForMemoryIsRefusedWithTheSizeItNeeds) {

@@ -89,7 +89,7 @@ TEST_F(TraceCli, DiffReportsExactlyTheAlteredHalfStepAndQuantity) {
     j["iterations"][2]["mixture"]["covariances"][1][1][0] = j["iterations"][2]["mixture"]["covariances"][1][0][1];
   });
   CommandResult r = gmmlab({"trace", "diff", trace.string(), cov.string()});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.out.find("first differ at iteration 3, M-step (half-step 6): covariance of component 2, entry (0,1) (B,G)"),
             std::string::npos)
       << r.out;
@@ -100,7 +100,7 @@ TEST_F(TraceCli, DiffReportsExactlyTheAlteredHalfStepAndQuantity) {
     j["iterations"][1]["log_likelihood"] = j["iterations"][1]["log_likelihood"].get<double>() * (1 + 1e-4);
   });
   r = gmmlab({"trace", "diff", trace.string(), ll.string()});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.out.find("first differ at iteration 2, E-step (half-step 3): log-likelihood"), std::string::npos)
       << r.out;
   // Within a looser tolerance the same two traces agree.
@@ -114,7 +114,7 @@ TEST_F(TraceCli, DiffRefusesTracesOfDifferentInputsOrOptions) {
                 .exit_code,
             0);
   CommandResult r = gmmlab({"trace", "diff", trace.string(), other.string()});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "same photo");
 
   const fs::path k4 = dir / "k4.json";
@@ -122,7 +122,7 @@ TEST_F(TraceCli, DiffRefusesTracesOfDifferentInputsOrOptions) {
                 .exit_code,
             0);
   r = gmmlab({"trace", "diff", trace.string(), k4.string()});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "K = 3");
 }
 
@@ -131,7 +131,7 @@ TEST(TraceSkeleton, CompareEndsWithTheFriendlyNotWrittenErrorAndNothingCrashes) 
   TempDir dir;
   const fs::path photo = small_photo(dir);
   const CommandResult r = gmmlab({"trace", "compare", photo.string(), "-k", "3", "--iterations", "5"});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.out.find("student Z-score is not written yet"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("first differ at iteration 1, E-step"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("student E-step is not written yet"), std::string::npos) << r.out;
@@ -211,7 +211,7 @@ TEST_F(TraceCli, EveryDamagedTraceGetsOneClearSentence) {
     EXPECT_EQ(r.exit_code, 1);
     expect_one_clear_line(r, words);
     r = gmmlab({"trace", "diff", trace.string(), path.string()});
-    EXPECT_EQ(r.exit_code, 2);  // diff's "bad input"
+    EXPECT_EQ(r.exit_code, 1);  // a damaged input, as for every other command
     expect_one_clear_line(r, words);
     r = gmmlab({"trace", "plot", path.string(), "-o", (dir / "p.png").string()});
     EXPECT_EQ(r.exit_code, 1);
@@ -230,14 +230,14 @@ TEST_F(TraceCli, BadIterationsAndFramesAreRefused) {
            {"2.5", "is not an iteration number"}}) {
     SCOPED_TRACE(text);
     const CommandResult r = gmmlab({"trace", "show", trace.string(), "--iteration=" + text});
-    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.exit_code, 2);
     expect_one_clear_line(r, words);
   }
   for (const auto& [text, words] : std::vector<std::pair<std::string, std::string>>{
            {"0,99", "outside the trace"}, {"a,b", "is not an iteration number"}, {",", "names no iteration"}}) {
     SCOPED_TRACE(text);
     const CommandResult r = gmmlab({"trace", "film", trace.string(), "-o", (dir / "f.png").string(), "--frames", text});
-    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.exit_code, 2);
     expect_one_clear_line(r, words);
   }
 }
@@ -286,7 +286,7 @@ TEST_F(TraceCli, BadToleranceAndMissingArgumentsAreBadInputForDiff) {
   EXPECT_EQ(r.exit_code, 2);
   expect_one_clear_line(r, "B");
   r = gmmlab({"trace", "plot", trace.string()});
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 2);
   expect_one_clear_line(r, "--output");
 }
 

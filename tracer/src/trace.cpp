@@ -475,11 +475,11 @@ int parse_iteration(const Trace& t, const std::string& text, const std::string& 
     used = 0;
   }
   if (used != text.size() || text.empty())
-    throw Error(fmt::format("{} '{}' is not an iteration number; give 0 (the initial mixture) to {}, or 'last'", flag,
+    throw UsageError(fmt::format("{} '{}' is not an iteration number; give 0 (the initial mixture) to {}, or 'last'", flag,
                             text, last));
   if (i < 0 || i > last)
-    throw Error(fmt::format("{} {} is outside the trace, which holds iterations 0 (the initial mixture) to {}", flag,
-                            i, last));
+    throw UsageError(fmt::format("{} {} is outside the trace, which holds iterations 0 (the initial mixture) to {}",
+                                 flag, i, last));
   return int(i);
 }
 

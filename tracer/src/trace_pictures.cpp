@@ -219,14 +219,14 @@ std::vector<int> parse_film_iterations(const Trace& t, const std::string& text, 
     if (item.empty()) continue;
     const int i = parse_iteration(t, item, flag);
     if (!t.mixture_at(i))
-      throw Error(fmt::format("{} {}: iteration {} has no mixture (the run stopped in its M-step); the last mixture "
-                              "is iteration {}",
-                              flag, i, i, t.last_iteration()));
+      throw UsageError(fmt::format("{} {}: iteration {} has no mixture (the run stopped in its M-step); the last "
+                                   "mixture is iteration {}",
+                                   flag, i, i, t.last_iteration()));
     out.push_back(i);
   }
   if (out.empty())
-    throw Error(fmt::format("{} '{}' names no iteration; give numbers separated by commas, e.g. 0,1,5,last", flag,
-                            text));
+    throw UsageError(fmt::format("{} '{}' names no iteration; give numbers separated by commas, e.g. 0,1,5,last",
+                                 flag, text));
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <new>
 
 #include "gmmlab/gaussian.hpp"
 
@@ -22,11 +23,11 @@ double empty_threshold(arma::uword pixels) { return 10 * std::numeric_limits<dou
 
 void validate(const EmOptions& o) {
   if (o.max_iterations < 0)
-    throw Error(fmt::format("--iterations is {}; give 0 or more", o.max_iterations));
+    throw UsageError(fmt::format("--iterations is {}; give 0 or more", o.max_iterations));
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
-    throw Error(fmt::format("--tol is {}; give a tolerance of 0 or more", o.tolerance));
+    throw UsageError(fmt::format("--tol is {}; give a tolerance of 0 or more", o.tolerance));
   if (!(o.reg_covar >= 0) || !std::isfinite(o.reg_covar))
-    throw Error(fmt::format("--reg-covar is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
+    throw UsageError(fmt::format("--reg-covar is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
 }
 
 std::string ComponentEvent::describe() const {
@@ -84,13 +85,19 @@ bool EmRun::guarded(HalfStep h, F&& f) {
                                                                    : h;
     finish(StopReason::not_implemented, e.what());
     return false;
+  } catch (const std::bad_alloc&) {
+    // Not a bug in the formulas: the data or K is too large for this machine.
+    outcome_.failed_half_step = h;
+    finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} ran out of memory; try a smaller "
+                                           "image or a smaller K",
+                                           outcome_.iterations + 1, steps_.name(), half_step_name(h)));
+    return false;
   } catch (const std::exception& e) {
     // A student's Armadillo call on matrices that do not fit throws std::logic_error: say
     // where it happened instead of letting it end the program.
     outcome_.failed_half_step = h;
     finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} threw an error: {}",
-                                           outcome_.iterations + 1, steps_.name(),
-                                           h == HalfStep::e_step ? "E-step" : "M-step", e.what()));
+                                           outcome_.iterations + 1, steps_.name(), half_step_name(h), e.what()));
     return false;
   }
 }

@@ -23,14 +23,14 @@ std::filesystem::path sample_image() {
 }
 
 Problem prepare(const ProblemSpec& spec, const Steps& steps) {
-  if (spec.k < 1) throw Error(fmt::format("-k is {}; give at least 1 component", spec.k));
+  if (spec.k < 1) throw UsageError(fmt::format("-k is {}; give at least 1 component", spec.k));
   Problem p;
   auto t = std::chrono::steady_clock::now();
   p.image = load_image(spec.image, int(spec.k));
   p.seconds_load = since(t);
   if (spec.k > p.image.pixel_count())
-    throw Error(fmt::format("-k {} is more than the {} pixels of '{}'; choose a smaller K", spec.k,
-                            p.image.pixel_count(), spec.image.string()));
+    throw UsageError(fmt::format("-k {} is more than the {} pixels of '{}'; choose a smaller K", spec.k,
+                                 p.image.pixel_count(), spec.image.string()));
 
   t = std::chrono::steady_clock::now();
   p.x = steps.zscore(p.image.pixels);

@@ -20,7 +20,7 @@ struct EmOptions {
   double reg_covar = 1e-6;    // added to every covariance's diagonal after each M-step
 };
 
-// Throws gmmlab::Error naming the option when one is out of range.
+// Throws gmmlab::UsageError naming the option when one is out of range.
 void validate(const EmOptions& options);
 
 // Something the driver did to a component, reported to the user.

@@ -12,6 +12,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A value on the command line that is malformed or out of range: exit code 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Which of the student's exercises a NotImplemented error comes from. The names match the
 // TODO blocks in student/, the grader's test suites and the handout's sections.
 enum class Exercise { zscore, e_step, m_step };
