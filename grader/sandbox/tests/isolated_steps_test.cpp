@@ -95,17 +95,13 @@ TEST(IsolatedSteps, CallsFromSeveralThreadsAtOnceEachGetTheirOwnWorker) {
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(answers[i], in_process.zscore(inputs[i])));
 }
 
-TEST(IsolatedSteps, NanAndEmptyInputsTravelUnchanged) {
+TEST(IsolatedSteps, NanInputsTravelUnchanged) {
   const IsolatedSteps isolated(worker("solution"), test_limits());
   const StudentSteps in_process;
   arma::mat raw = {{1, 2}, {3, arma::datum::nan}, {5, 7}};
   const arma::mat z = isolated.zscore(raw);
   EXPECT_TRUE(z.has_nan());
   EXPECT_TRUE(same_bits(z, in_process.zscore(raw)));
-  const arma::mat empty_gamma(0, 3);
-  const Mixture a = isolated.m_step(arma::mat(0, 2), empty_gamma), b = in_process.m_step(arma::mat(0, 2), empty_gamma);
-  EXPECT_EQ(a.means.n_rows, b.means.n_rows);
-  EXPECT_EQ(a.covs.n_slices, b.covs.n_slices);
 }
 #endif
 
