@@ -293,7 +293,9 @@ std::vector<std::string> compile_command(const fs::path& source, const fs::path&
 std::vector<std::string> link_command(const std::vector<fs::path>& objects, const fs::path& output) {
   std::vector<std::string> argv{sandbox_config::compiler};
   append_nonempty(argv, sandbox_config::compile_flags);
-  append_nonempty(argv, sandbox_config::link_flags);
+  for (const char* flag : sandbox_config::link_flags)
+    // --as-needed would drop the sanitizer runtimes, which the driver puts ahead of the objects.
+    if (*flag && !(sandbox_config::sanitized && std::string_view(flag) == "-Wl,--as-needed")) argv.push_back(flag);
   append_nonempty(argv, sandbox_config::worker_main_objects);
   for (const fs::path& o : objects) argv.push_back(o.string());
   append_nonempty(argv, sandbox_config::link_items);

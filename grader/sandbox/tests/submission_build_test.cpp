@@ -112,10 +112,10 @@ TEST(BuildSubmission, AnImageNamedLikeASourceIsNotCpp) {
   // Too large to be a source: refused from its size, before it is read.
   fs::remove(sub / "e_step.cpp");
   { std::ofstream(sub / "e_step.cpp").close(); }
-  fs::resize_file(sub / "e_step.cpp", std::uintmax_t{3} << 30);
+  fs::resize_file(sub / "e_step.cpp", std::uintmax_t{2} << 20);
   EXPECT_EQ(build_error(sub, dir / "work"),
             "e_step.cpp in the submission " + sub.string() +
-                " is not C++ source (it is 3221225472 bytes, too large for a source file); submit the .cpp file you "
+                " is not C++ source (it is 2097152 bytes, too large for a source file); submit the .cpp file you "
                 "edited");
 }
 
