@@ -15,7 +15,7 @@ struct RunOptions {
   std::string image;  // empty: the bundled sample
   long long k = 3;  // signed, so that "-k -1" gets our message rather than a conversion error
   bool k_given = false;
-  std::uint64_t seed = 0;
+  std::string seed = "0";  // text, so that "-1" and "99999999999999999999" get our message, not a wrap
   std::string init;   // mixture JSON, empty for k-means
   EmOptions em;
   std::string impl = "reference";
@@ -26,14 +26,18 @@ struct RunOptions {
 // --impl and --threads on a subcommand.
 void add_run_options(CLI::App& command, RunOptions& options);
 
-// Validates the options (one clear sentence each) and turns them into a ProblemSpec.
+// The most components and threads a run accepts: more is a typo, not a request (a K this
+// large needs gigabytes for the smallest photo; OpenMP crashes trying to start 100000 threads).
+constexpr long long kMaxComponents = 100000;
+constexpr int kMaxThreads = 256;
+
+// Validates the options (one clear sentence each; gmmlab::UsageError, exit 2, for a value out
+// of range) and turns them into a ProblemSpec. With --init, K is the mixture file's, and an
+// explicit -k that disagrees is refused.
 ProblemSpec problem_spec(const RunOptions& options);
 
 // Loads, Z-scores and initialises; also applies --threads. Prints notes about the image.
 Problem prepare_problem(const RunOptions& options, const Steps& steps);
 
-// Refuses to write `output` over any of `inputs` (the input is never overwritten).
-void refuse_overwrite(const std::filesystem::path& output, const std::vector<std::filesystem::path>& inputs,
-                      const std::string& flag);
 
 }  // namespace gmmlab::cli

@@ -5,14 +5,20 @@
 #include <CLI/CLI.hpp>
 
 #include "exit_code.hpp"
+#include "gmmlab/course/command.hpp"
+#include "grade.hpp"
 #include "segment.hpp"
 #include "trace.hpp"
+#include "figures.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"GMM Lab: colour image segmentation with Gaussian mixtures fitted by EM", "gmmlab"};
   app.require_subcommand(1);
   int exit_code = 0;
   gmmlab::cli::add_segment_command(app, exit_code);
+  gmmlab::cli::add_figures_command(app, exit_code);
   gmmlab::cli::add_trace_command(app, exit_code);
+  gmmlab::cli::add_grade_command(app, exit_code);
+  gmmlab::course::add_course_command(app, exit_code);
   return gmmlab::cli::run(app, argc, argv, exit_code);
 }

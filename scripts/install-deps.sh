@@ -7,8 +7,12 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev libomp-dev
   libgtest-dev libbenchmark-dev
+  libarchive-dev  # the course kit: unpacking submissions, writing the student package and bundles
+  python3-jsonschema  # the course kit's test of Gradescope's results.json
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
+  libimgui-dev libglfw3-dev fonts-dejavu-core  # gmmlab-viewer (Dear ImGui 1.86 with its GLFW/OpenGL3 backends)
+  xvfb xauth libgl1-mesa-dri xdotool  # the viewer's tests: a headless X server, Mesa's GL, real input
 )
 
 missing=()

@@ -137,6 +137,27 @@ TEST(TraceSkeleton, CompareEndsWithTheFriendlyNotWrittenErrorAndNothingCrashes) 
   EXPECT_NE(r.out.find("student E-step is not written yet"), std::string::npos) << r.out;
 }
 
+// compare runs both implementations on the reference's Z-scores, and the saved student trace
+// says so: film redraws it from them rather than asking for the unwritten student Z-score.
+TEST(TraceSkeleton, FilmOfTheSavedStudentTraceUsesTheReferenceZscore) {
+  TempDir dir;
+  const fs::path photo = small_photo(dir), saved = dir / "s.json", film = dir / "film.png";
+  const CommandResult r = gmmlab(
+      {"trace", "compare", photo.string(), "--iterations", "5", "--save-student", saved.string()});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  const json j = json::parse(read_file(saved));
+  EXPECT_EQ(j["options"]["implementation"], "student");
+  EXPECT_EQ(j["options"]["zscore"], "reference");
+  const CommandResult f = gmmlab({"trace", "film", saved.string(), "-o", film.string()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  // The one frame the student's trace holds (its initial mixture) is that of the reference's.
+  const Trace t = read_trace(saved);
+  const cv::Mat expected = draw_film(t, TextbookSteps().zscore(load_image(photo, 3).pixels), {0});
+  const cv::Mat drawn = cv::imread(film.string());
+  ASSERT_EQ(drawn.size(), expected.size());
+  EXPECT_EQ(cv::norm(drawn, expected, cv::NORM_INF), 0.0);
+}
+
 TEST(TraceSkeleton, RecordSaysWhichExerciseAndWritesNothing) {
   TempDir dir;
   const CommandResult r =
@@ -155,6 +176,13 @@ TEST(TraceCompare, CliReferenceAgainstItselfAgreesAndSavesBothTraces) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("The runs agree"), std::string::npos) << r.out;
   EXPECT_EQ(gmmlab({"trace", "diff", (dir / "a.json").string(), (dir / "b.json").string()}).exit_code, 0);
+  // By default compare also runs one E-step from a far-away start (grader/README.md).
+  EXPECT_NE(r.out.find("From a far-away start (every mean moved 60 standard deviations away): your E-step agrees"),
+            std::string::npos) << r.out;
+  const CommandResult skip = gmmlab({"trace", "compare", small_photo(dir).string(), "--impl", "reference",
+                                     "--iterations", "2", "--no-far-start"});
+  EXPECT_EQ(skip.exit_code, 0) << skip.err;
+  EXPECT_EQ(skip.out.find("far-away start"), std::string::npos) << skip.out;
 }
 
 // ---- pictures -----------------------------------------------------------------------------------
@@ -251,7 +279,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "is a folder");
   r = gmmlab({"trace", "record", photo.string(), "--iterations", "2", "-o", photo.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
   r = gmmlab({"trace", "plot", trace.string(), "-o", nowhere + ".png"});
   EXPECT_EQ(r.exit_code, 1);
@@ -260,7 +288,7 @@ TEST_F(TraceCli, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_EQ(r.exit_code, 1);
   expect_one_clear_line(r, "not an image format");
   r = gmmlab({"trace", "film", trace.string(), "-o", trace.string()});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2) << "the command line names one file twice";
   expect_one_clear_line(r, "never overwritten");
 }
 

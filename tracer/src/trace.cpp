@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/input_file.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/mixture_json.hpp"
 
@@ -68,6 +69,7 @@ void TraceRecorder::on_finish(const EmOutcome& outcome) {
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
                    TraceSettings settings, EmObserver* also) {
   settings.implementation = std::string(steps.name());
+  if (settings.zscore.empty()) settings.zscore = settings.implementation;
   const EmOptions em = settings.em;
   TraceRecorder recorder(std::move(input), std::move(settings));
   ObserverList observers;
@@ -161,6 +163,45 @@ StopReason parse_reason(const Reader& r, const std::string& s) {
                      s));
 }
 
+// The ending must be one EM can reach from the iterations recorded: a hand-edited or spliced
+// trace would otherwise be shown, diffed and graded as if it were a real run.
+void check_ending(const Reader& r, const Trace& t) {
+  const TraceEnd& e = t.end;
+  const int recorded = int(t.iterations.size());
+  const bool stopped = e.reason != StopReason::converged && e.reason != StopReason::iteration_cap;
+  const std::string reason = to_string(e.reason);
+  if (stopped != e.failed_iteration.has_value())
+    r.fail(stopped ? fmt::format("it ends '{}' but does not say where (\"failed_at\" is null)", reason)
+                   : fmt::format("it ends '{}' yet names a failed half-step", reason));
+  if ((e.reason == StopReason::not_implemented) != e.exercise.has_value())
+    r.fail(fmt::format("it ends '{}' but {} an unwritten exercise", reason, e.exercise ? "names" : "does not name"));
+  if (e.reason == StopReason::iteration_cap && e.iterations != t.settings.em.max_iterations)
+    r.fail(fmt::format("it ends at the iteration cap after {} iterations, but the cap is {}", e.iterations,
+                       t.settings.em.max_iterations));
+  if (e.reason == StopReason::converged && (e.iterations < 2 || e.iterations > t.settings.em.max_iterations))
+    r.fail(fmt::format("it says EM converged after {} iterations, which no run with a cap of {} can", e.iterations,
+                       t.settings.em.max_iterations));
+  if (e.reason == StopReason::converged && !t.iterations.empty() && t.iterations.back().change) {
+    const TraceIteration& last = t.iterations.back();
+    const double limit = t.settings.em.relative_tolerance ? t.settings.em.tolerance * std::abs(last.log_likelihood)
+                                                          : t.settings.em.tolerance;
+    if (!(std::abs(*last.change) < limit))
+      r.fail(fmt::format("it says EM converged, but its last change of the log-likelihood, {:g}, is not below the "
+                         "tolerance {:g}",
+                         *last.change, limit));
+  }
+  if (stopped) {
+    if (*e.failed_iteration != e.iterations + 1)
+      r.fail(fmt::format("it stops in iteration {} after {} complete iterations", *e.failed_iteration, e.iterations));
+    const int expected = e.iterations + (e.failed_half_step == HalfStep::m_step ? 1 : 0);
+    if (recorded != expected)
+      r.fail(fmt::format("it stops in the {} of iteration {} but records {} iterations", 
+                         half_step_name(*e.failed_half_step), *e.failed_iteration, recorded));
+  } else if (recorded != e.iterations) {
+    r.fail(fmt::format("it ends '{}' after {} iterations but records {}", reason, e.iterations, recorded));
+  }
+}
+
 }  // namespace
 
 json trace_to_json(const Trace& t) {
@@ -196,7 +237,8 @@ json trace_to_json(const Trace& t) {
         {"tolerance", s.em.tolerance},
         {"relative_tolerance", s.em.relative_tolerance},
         {"reg_covar", s.em.reg_covar},
-        {"implementation", s.implementation}}},
+        {"implementation", s.implementation},
+        {"zscore", s.zscore}}},
       {"initial", to_json(t.initial)},
       {"iterations", iterations},
       {"end",
@@ -244,6 +286,8 @@ Trace trace_from_json(const json& j, const std::string& source) {
   s.em.relative_tolerance = relative.get<bool>();
   s.em.reg_covar = r.number(o, "reg_covar", "\"options\"");
   s.implementation = r.text(o, "implementation", "\"options\"");
+  // Traces written before "zscore" was recorded ran on their implementation's own Z-score.
+  s.zscore = o.contains("zscore") ? r.text(o, "zscore", "\"options\"") : s.implementation;
 
   const arma::uword k = s.k, d = arma::uword(t.input.channels);
   t.initial = r.mixture(r.field(j, "initial", "the trace"), "the initial mixture", k, d);
@@ -315,6 +359,7 @@ Trace trace_from_json(const json& j, const std::string& source) {
     r.fail("\"exercise\" of \"end\" is neither a name nor null");
   }
   t.end.message = r.text(e, "message", "\"end\"");
+  check_ending(r, t);
   return t;
 }
 
@@ -329,9 +374,7 @@ Trace read_trace(const std::filesystem::path& path) {
     throw Error(fmt::format("{} is a folder; give a file written by 'gmmlab trace record'", source));
   if (!std::filesystem::exists(path, ec))
     throw Error(fmt::format("{} does not exist; check the path or record one with 'gmmlab trace record'", source));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{} cannot be read; check its permissions", source));
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = read_regular_file(path, "trace", kMaxTraceBytes);
   if (bytes.find_first_not_of(" \t\r\n") == std::string::npos)
     throw Error(fmt::format("{} is empty; record it again with 'gmmlab trace record'", source));
   json j;
@@ -345,6 +388,10 @@ Trace read_trace(const std::filesystem::path& path) {
                               source, bytes.size()));
     throw Error(fmt::format("{} is not JSON (error at byte {}); give a file written by 'gmmlab trace record'", source,
                             e.byte));
+  } catch (const json::exception&) {
+    throw Error(fmt::format("{} holds a number too large for a double (such as 1e999); record it again with 'gmmlab "
+                            "trace record'",
+                            source));
   }
   return trace_from_json(j, source);
 }

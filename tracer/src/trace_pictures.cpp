@@ -227,6 +227,10 @@ std::vector<int> parse_film_iterations(const Trace& t, const std::string& text, 
   if (out.empty())
     throw UsageError(fmt::format("{} '{}' names no iteration; give numbers separated by commas, e.g. 0,1,5,last",
                                  flag, text));
+  if (out.size() > kMaxFilmFrames)
+    throw UsageError(fmt::format("{} names {} iterations; a film shows at most {} side by side, so choose the ones "
+                                 "to compare",
+                                 flag, out.size(), kMaxFilmFrames));
   return out;
 }
 

@@ -159,7 +159,7 @@ KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& opti
   return r;
 }
 
-Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) {
+Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters, double reg_covar) {
   const arma::uword k = clusters.centres.n_rows, d = x.n_cols, n = x.n_rows;
   Mixture m;
   m.means = clusters.centres;
@@ -168,8 +168,11 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) 
   // The covariance of all the pixels, for clusters that have none of their own; identity if
   // even that is degenerate (a constant image).
   arma::mat fallback = n > 1 ? arma::mat(arma::cov(x)) : arma::eye(d, d);
+  fallback.diag() += reg_covar;
   arma::mat l;
-  if (!arma::chol(l, fallback)) fallback = arma::eye(d, d);
+  // The lower triangle, as validate_mixture and EM read it: on a singular matrix the two
+  // factorisations can disagree by rounding.
+  if (!arma::chol(l, fallback, "lower")) fallback = arma::eye(d, d);
   // Each cluster's mean, then its scatter around that mean (the two passes np.cov makes),
   // summed in pixel order straight from x: copying each cluster's rows out first would hold
   // another copy of most of the image at 12 MP.
@@ -198,8 +201,9 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters) 
       for (arma::uword a = 0; a < d; ++a)
         for (arma::uword b = 0; b <= a; ++b) s(a, b) = s(b, a) = scatter(a, b, c) / double(members[c] - 1);
     }
+    if (members[c] >= 2) s.diag() += reg_covar;
     // A cluster of identical pixels has a zero covariance, which no Gaussian can have.
-    if (!arma::chol(l, s)) s = fallback;
+    if (!arma::chol(l, s, "lower")) s = fallback;
     m.covs.slice(c) = s;
   }
   return m;

@@ -8,10 +8,10 @@
 
 namespace gmmlab {
 
-void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source) {
+void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source, const std::string& what_to_do) {
   const arma::uword k = m.priors.n_elem;
   auto fail = [&](const std::string& what) {
-    throw Error(fmt::format("{}: {}; fix the mixture or leave it out to start from k-means", source, what));
+    throw Error(fmt::format("{}: {}; {}", source, what, what_to_do));
   };
   if (k == 0) fail("the mixture has no components");
   if (m.means.n_rows != k || m.means.n_cols != dims)

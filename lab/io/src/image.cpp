@@ -17,6 +17,8 @@
 #include <optional>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/input_file.hpp"
+#include "gmmlab/output_path.hpp"
 
 namespace fs = std::filesystem;
 
@@ -53,44 +55,112 @@ std::uint32_t big_endian(const unsigned char* p, int bytes) {
   return v;
 }
 
-// Width and height from a PNG or JPEG header, so that a huge image is refused before
-// OpenCV allocates it. Other formats are checked after decoding.
-std::optional<Size> header_size(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<unsigned char> head(65536);
-  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
-  head.resize(std::size_t(in.gcount()));
-  static constexpr unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (head.size() >= 24 && std::memcmp(head.data(), png, 8) == 0 && std::memcmp(&head[12], "IHDR", 4) == 0)
-    return Size{big_endian(&head[16], 4), big_endian(&head[20], 4)};
-  if (head.size() >= 4 && head[0] == 0xFF && head[1] == 0xD8) {
-    std::size_t i = 2;
-    while (i + 9 < head.size() && head[i] == 0xFF) {
-      const unsigned char marker = head[i + 1];
-      const std::size_t length = big_endian(&head[i + 2], 2);
-      const bool start_of_frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-      if (start_of_frame) return Size{big_endian(&head[i + 7], 2), big_endian(&head[i + 5], 2)};
-      i += 2 + length;
+std::uint32_t read_u(const unsigned char* p, int bytes, bool little) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint32_t(p[little ? i : bytes - 1 - i]) << (8 * i);
+  return v;
+}
+
+// The orientation tag (1 to 8) of an Exif segment's TIFF block, 1 when absent or damaged.
+int exif_orientation(const unsigned char* tiff, std::size_t size) {
+  if (size < 8) return 1;
+  const bool little = tiff[0] == 'I' && tiff[1] == 'I';
+  if (!little && !(tiff[0] == 'M' && tiff[1] == 'M')) return 1;
+  const std::size_t ifd = read_u(tiff + 4, 4, little);
+  if (ifd + 2 > size) return 1;
+  const std::size_t entries = read_u(tiff + ifd, 2, little);
+  for (std::size_t e = 0; e < entries && ifd + 2 + 12 * (e + 1) <= size; ++e) {
+    const unsigned char* entry = tiff + ifd + 2 + 12 * e;
+    if (read_u(entry, 2, little) == 0x0112 && read_u(entry + 2, 2, little) == 3) {
+      const int value = int(read_u(entry + 8, 2, little));
+      return value >= 1 && value <= 8 ? value : 1;
     }
   }
-  return std::nullopt;
+  return 1;
+}
+
+// What the markers of a JPEG say before it is decoded: its size (so that a huge image is
+// refused before OpenCV allocates it, however much metadata comes first), its Exif
+// orientation, and whether it ends (an end-of-image marker after the last scan). libjpeg
+// decodes a truncated file without complaint, filling the missing part with grey.
+struct JpegFacts {
+  std::optional<Size> size;
+  int orientation = 1;
+  bool complete = false;
+};
+
+JpegFacts read_jpeg_markers(const std::string& file) {
+  const auto* b = reinterpret_cast<const unsigned char*>(file.data());
+  const std::size_t n = file.size();
+  JpegFacts facts;
+  std::size_t i = 2;
+  while (i + 1 < n) {
+    if (b[i] != 0xFF) {  // stray bytes between segments: libjpeg skips them too
+      ++i;
+      continue;
+    }
+    const unsigned char marker = b[i + 1];
+    if (marker == 0xFF) {  // fill byte
+      ++i;
+      continue;
+    }
+    if (marker == 0xD9) {
+      facts.complete = true;
+      return facts;
+    }
+    if ((marker >= 0xD0 && marker <= 0xD7) || marker == 0x01 || marker == 0x00) {
+      i += 2;
+      continue;
+    }
+    if (i + 4 > n) return facts;
+    const std::size_t length = big_endian(&b[i + 2], 2);
+    if (length < 2 || i + 2 + length > n) return facts;
+    const unsigned char* body = &b[i + 4];
+    const bool start_of_frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (start_of_frame && length >= 7 && !facts.size)
+      facts.size = Size{big_endian(body + 3, 2), big_endian(body + 1, 2)};
+    if (marker == 0xE1 && length >= 8 && std::memcmp(body, "Exif\0\0", 6) == 0)
+      facts.orientation = exif_orientation(body + 6, length - 8);
+    i += 2 + length;
+    if (marker == 0xDA) {  // entropy-coded data runs to the next marker that is not a stuffed 0 or a restart
+      while (i + 1 < n && !(b[i] == 0xFF && b[i + 1] != 0x00 && !(b[i + 1] >= 0xD0 && b[i + 1] <= 0xD7))) ++i;
+    }
+  }
+  return facts;
+}
+
+bool is_png(const std::string& file) {
+  static constexpr char png[8] = {'\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n'};
+  return file.size() >= 24 && std::memcmp(file.data(), png, 8) == 0 && std::memcmp(&file[12], "IHDR", 4) == 0;
+}
+
+bool is_jpeg(const std::string& file) {
+  return file.size() >= 4 && static_cast<unsigned char>(file[0]) == 0xFF && static_cast<unsigned char>(file[1]) == 0xD8;
 }
 
 void check_fits_in_memory(const fs::path& path, Size size, int channels, int k) {
   const std::uint64_t pixels = size.width * size.height;
   const std::uint64_t need = working_bytes(pixels, channels, k);
   const std::uint64_t have = available_memory();
-  if (need > have)
-    throw Error(fmt::format(
-        "image {} is {} x {} pixels: segmenting it with K={} needs about {} of memory but this machine has {} "
-        "available; resize the image first",
-        quoted(path), size.width, size.height, k, human_bytes(double(need)), human_bytes(double(have))));
+  if (need <= have) return;
+  // When the N x K responsibilities are most of it, a smaller K is the fix, not a smaller photo.
+  const std::uint64_t without_k = working_bytes(pixels, channels, 0);
+  const std::uint64_t per_component = working_bytes(pixels, channels, 1) - without_k;
+  std::string fix = "resize the image first";
+  if (need - without_k > without_k && have > without_k && per_component > 0) {
+    const std::uint64_t largest_k = (have - without_k) / per_component;
+    if (largest_k >= 1) fix = fmt::format("choose a smaller K (at most {} fits) or resize the image", largest_k);
+  }
+  throw Error(fmt::format("image {} is {} x {} pixels: segmenting it with K={} needs about {} of memory but this "
+                          "machine has {} available; {}",
+                          quoted(path), size.width, size.height, k, human_bytes(double(need)),
+                          human_bytes(double(have)), fix));
 }
 
 // OpenCV and the codec libraries it calls (libpng's default warning handler, for one) print
 // their own complaints to stderr, e.g. "iCCP: known incorrect sRGB profile" for a valid photo.
 // The caller says what matters in one sentence, so their output is discarded while decoding.
-cv::Mat decode_quietly(const fs::path& path) {
+cv::Mat decode_quietly(const std::string& file) {
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   std::fflush(stderr);
   const int saved = ::dup(STDERR_FILENO);
@@ -98,7 +168,9 @@ cv::Mat decode_quietly(const fs::path& path) {
   if (saved >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
   cv::Mat decoded;
   try {
-    decoded = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+    // UNCHANGED keeps 16 bits and alpha, and skips the Exif orientation: applied below.
+    const cv::Mat bytes(1, int(file.size()), CV_8U, const_cast<char*>(file.data()));
+    decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception&) {
     decoded.release();
   }
@@ -107,6 +179,23 @@ cv::Mat decode_quietly(const fs::path& path) {
   if (null >= 0) ::close(null);
   if (saved >= 0) ::close(saved);
   return decoded;
+}
+
+// Turns the picture upright as cv::imread (and the original lab's cv2.imread) does, for Exif
+// orientations 2 to 8.
+cv::Mat apply_orientation(const cv::Mat& m, int orientation) {
+  cv::Mat out;
+  switch (orientation) {
+    case 2: cv::flip(m, out, 1); break;
+    case 3: cv::flip(m, out, -1); break;
+    case 4: cv::flip(m, out, 0); break;
+    case 5: cv::transpose(m, out); break;
+    case 6: cv::transpose(m, out), cv::flip(out, out, 1); break;
+    case 7: cv::transpose(m, out), cv::flip(out, out, -1); break;
+    case 8: cv::transpose(m, out), cv::flip(out, out, 0); break;
+    default: return m;
+  }
+  return out;
 }
 
 }  // namespace
@@ -129,14 +218,30 @@ Image load_image(const fs::path& path, int k) {
                             std::strerror(errno)));
   if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0)
     throw Error(fmt::format("image file {} is empty (0 bytes); give a real image", quoted(path)));
-  if (auto size = header_size(path)) check_fits_in_memory(path, *size, 3, k);
+  // One read of a regular file (never a FIFO or a device): the bytes checked are the bytes decoded.
+  const std::string file = read_regular_file(path, "image file", kMaxImageFileBytes);
+  int orientation = 1;
+  if (is_png(file)) {
+    check_fits_in_memory(path, {big_endian(reinterpret_cast<const unsigned char*>(&file[16]), 4),
+                                big_endian(reinterpret_cast<const unsigned char*>(&file[20]), 4)},
+                         3, k);
+  } else if (is_jpeg(file)) {
+    const JpegFacts jpeg = read_jpeg_markers(file);
+    if (jpeg.size) check_fits_in_memory(path, *jpeg.size, 3, k);
+    if (!jpeg.complete)
+      throw Error(fmt::format("image {} is a JPEG cut short (it stops before its end marker), so part of the picture "
+                              "is missing; give the complete file",
+                              quoted(path)));
+    orientation = jpeg.orientation;
+  }
 
-  cv::Mat decoded = decode_quietly(path);
+  cv::Mat decoded = decode_quietly(file);
   if (decoded.empty() || decoded.dims != 2)
     throw Error(fmt::format("cannot decode {} as an image: the file is corrupt or not in a format OpenCV reads "
                             "(PNG, JPEG, TIFF, BMP ...); convert it to PNG",
                             quoted(path)));
   check_fits_in_memory(path, {std::uint64_t(decoded.cols), std::uint64_t(decoded.rows)}, decoded.channels(), k);
+  decoded = apply_orientation(decoded, orientation);
 
   Image image;
   image.path = path;
@@ -166,6 +271,10 @@ Image load_image(const fs::path& path, int k) {
   // cv::Mat is row-major, arma::mat column-major: the transpose of the wrapped buffer is N x c.
   const arma::mat wrapped(as_double.ptr<double>(), image.channels, arma::uword(as_double.rows), false, true);
   image.pixels = wrapped.t();
+  if (image.channels == 3 && arma::approx_equal(image.pixels.col(0), image.pixels.col(1), "absdiff", 0) &&
+      arma::approx_equal(image.pixels.col(1), image.pixels.col(2), "absdiff", 0))
+    image.notes.push_back("the photo's three colour channels are equal (a grey photo stored as colour); it is "
+                          "segmented by grey level, and its covariances rest on the --reg-covar ridge");
   if (!image.pixels.is_finite())
     throw Error(fmt::format("image {} holds pixel values that are not finite numbers; convert it to an 8- or "
                             "16-bit PNG",
@@ -186,47 +295,7 @@ std::string content_hash(const fs::path& path) {
   return fmt::format("{:016x}", h);
 }
 
-namespace {
-
-void write_whole(const std::vector<unsigned char>& bytes, const fs::path& path, bool dry_run = false) {
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw Error(fmt::format("cannot write {}: it is a folder; give a file name", quoted(path)));
-  if (!fs::is_directory(folder, ec))
-    throw Error(fmt::format("cannot write {}: the folder {} does not exist; create it first", quoted(path),
-                            quoted(folder)));
-  std::string temp = (folder / fmt::format(".{}.XXXXXX", path.filename().string())).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0)
-    throw Error(fmt::format("cannot write {}: {}; choose a folder you can write to", quoted(path),
-                            std::strerror(errno)));
-  if (dry_run) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    return;
-  }
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw Error(fmt::format("cannot write {}: {}; free some space or choose another folder", quoted(path),
-                              std::strerror(err)));
-    }
-    done += std::size_t(n);
-  }
-  ::fchmod(fd, 0644);
-  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(temp.c_str());
-    throw Error(fmt::format("cannot write {}: {}; choose a folder you can write to", quoted(path), std::strerror(err)));
-  }
-}
-
-std::vector<unsigned char> encode(const cv::Mat& picture, const fs::path& path) {
+std::string encode_picture(const cv::Mat& picture, const fs::path& path) {
   const std::string extension = path.extension().string();
   std::vector<unsigned char> bytes;
   bool encoded = false;
@@ -238,22 +307,29 @@ std::vector<unsigned char> encode(const cv::Mat& picture, const fs::path& path) 
   if (!encoded)
     throw Error(fmt::format("cannot write {}: '{}' is not an image format OpenCV writes; end the name in .png",
                             quoted(path), extension));
-  return bytes;
+  return std::string(bytes.begin(), bytes.end());
 }
 
-}  // namespace
+void check_picture_name(const fs::path& path, const std::string& flag) {
+  const std::string extension = path.extension().string();
+  bool known = false;
+  try {
+    known = !extension.empty() && cv::haveImageWriter("x" + extension);
+  } catch (const cv::Exception&) {
+    known = false;
+  }
+  if (!known)
+    throw Error(fmt::format("{} {}: '{}' is not an image format OpenCV writes; end the name in .png", flag,
+                            quoted(path), extension));
+}
 
 void check_writable(const fs::path& path, bool picture) {
-  if (picture) (void)encode(cv::Mat(1, 1, CV_8UC3, cv::Scalar::all(0)), path);
-  // The same steps as a real write, with nothing left behind: a folder that exists, and a
-  // temporary file that can be made in it (root ignores permission bits, so try it).
-  write_whole({}, path, /*dry_run=*/true);
+  if (picture) check_picture_name(path, "output");
+  check_outputs({{path, "output"}}, {});
 }
 
-void write_picture(const cv::Mat& picture, const fs::path& path) { write_whole(encode(picture, path), path); }
+void write_picture(const cv::Mat& picture, const fs::path& path) { write_file_whole(path, encode_picture(picture, path)); }
 
-void write_text_file(const std::string& text, const fs::path& path) {
-  write_whole(std::vector<unsigned char>(text.begin(), text.end()), path);
-}
+void write_text_file(const std::string& text, const fs::path& path) { write_file_whole(path, text); }
 
 }  // namespace gmmlab

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/input_file.hpp"
 
 namespace gmmlab {
 
@@ -76,16 +77,20 @@ Mixture mixture_from_json(const json& j, const std::string& source) {
 }
 
 json read_json_file(const std::filesystem::path& path, const std::string& what) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw Error(fmt::format("{} '{}' does not exist or is not a file; check the path", what, path.string()));
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{} '{}' cannot be read; check its permissions", what, path.string()));
+  const std::string text = read_regular_file(path, what, kMaxJsonBytes);
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("{} '{}' is not valid JSON (byte {}); check the file", what, path.string(), e.byte));
+  } catch (const json::exception& e) {
+    // e.g. 1e999: a number no double holds.
+    throw Error(fmt::format("{} '{}' holds a number too large for a double (such as 1e999); check the file", what,
+                            path.string()));
   }
+}
+
+arma::uword mixture_file_components(const std::filesystem::path& path) {
+  return mixture_from_json(read_json_file(path, "mixture file"), "mixture file '" + path.string() + "'").components();
 }
 
 Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims) {
@@ -95,7 +100,7 @@ Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims) {
     throw Error(fmt::format("{} has {}-dimensional means but the image has {} channels; give a mixture made for this "
                             "image",
                             source, m.dims(), dims));
-  validate_mixture(m, dims, source);
+  validate_mixture(m, dims, source, "fix the mixture, or leave out --init to start from k-means");
   return m;
 }
 

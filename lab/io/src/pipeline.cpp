@@ -34,6 +34,7 @@ Problem prepare(const ProblemSpec& spec, const Steps& steps) {
 
   t = std::chrono::steady_clock::now();
   p.x = steps.zscore(p.image.pixels);
+  p.zscore_by = std::string(steps.name());
   p.seconds_zscore = since(t);
   if (p.x.n_rows != p.image.pixels.n_rows || p.x.n_cols != p.image.pixels.n_cols)
     throw Error(fmt::format("the {} Z-score returned {}x{} for {}x{} pixels; it must keep the shape (see handout "
@@ -48,7 +49,10 @@ Problem prepare(const ProblemSpec& spec, const Steps& steps) {
   if (spec.init) {
     p.initial = read_mixture_file(*spec.init, p.x.n_cols);
   } else {
-    p.initial = kmeans_init(p.x, spec.k, {.seed = spec.seed});
+    p.initial = kmeans_init(p.x, spec.k, {.seed = spec.seed, .reg_covar = spec.reg_covar});
+    validate_mixture(p.initial, p.x.n_cols, fmt::format("the k-means start for '{}'", spec.image.string()),
+                     "the photo's channels move together (a grey photo stored as colour?), so give a covariance "
+                     "ridge such as --reg-covar 1e-6");
   }
   p.seconds_init = since(t);
   return p;

@@ -31,7 +31,11 @@ struct TraceSettings {
   std::uint64_t seed = 0;
   std::string init;            // the --init mixture file, empty for k-means
   EmOptions em;
-  std::string implementation;  // "reference", "student", ...
+  std::string implementation;  // "reference", "student", ...: whose E- and M-steps ran
+  // Whose Z-score made the pixels EM ran on (and the film must redraw): the implementation's
+  // own for `trace record`, the reference's for both runs of `trace compare`. record_trace
+  // fills in the implementation's name when it is left empty.
+  std::string zscore;
 };
 
 // One EM iteration i >= 1: its E-step evaluates the mixture of iteration i-1, its M-step
@@ -97,6 +101,8 @@ Trace trace_from_json(const nlohmann::json& j, const std::string& source);
 void write_trace(const Trace& t, const std::filesystem::path& path);  // whole or not at all
 // Throws gmmlab::Error in one sentence for a missing, empty, truncated, non-JSON,
 // wrong-version or wrong-shape file.
+// The largest trace file read_trace accepts (a 500-iteration K = 50 run is about 10 MB).
+constexpr std::uint64_t kMaxTraceBytes = 1ULL << 30;
 Trace read_trace(const std::filesystem::path& path);
 
 // How the run ended, in a few words: "converged after 37 iterations", "reached the cap of 500
@@ -146,7 +152,9 @@ cv::Mat plot_log_likelihood(const Trace& t);
 
 // The iterations a film shows by default: initial, 1, 2, 5, 10 and the last, where they exist.
 std::vector<int> default_film_iterations(const Trace& t);
-// Parses "0,1,5,last"; throws gmmlab::Error naming `flag` for text or iterations out of range.
+// Parses "0,1,5,last"; throws gmmlab::UsageError naming `flag` for text or iterations out of
+// range, or more than kMaxFilmFrames of them (a film of 2000 frames is 500,000 pixels wide).
+constexpr std::size_t kMaxFilmFrames = 20;
 std::vector<int> parse_film_iterations(const Trace& t, const std::string& text, const std::string& flag);
 // The film's size for frames of an image height x width.
 cv::Size film_size(int height, int width, int frames, arma::uword k);

@@ -13,9 +13,13 @@ namespace gmmlab {
 // and its size.
 TraceInput trace_input(const ProblemSpec& spec, const Problem& problem);
 
-// The options a trace records: K, the k-means seed, the --init file (empty for k-means) and
-// the EM options.
-TraceSettings trace_settings(const ProblemSpec& spec, const EmOptions& em);
+// The photo a trace was recorded on (at `path`), loaded. Throws gmmlab::Error when it is not
+// there or its content is not the photo the trace names; `what_to_do` ends each sentence.
+Image load_traced_photo(const Trace& t, const std::filesystem::path& path, const std::string& what_to_do);
+
+// The options a trace records: K, the k-means seed, the --init file (empty for k-means), the
+// EM options and whose Z-score made the problem's pixels.
+TraceSettings trace_settings(const ProblemSpec& spec, const Problem& problem, const EmOptions& em);
 
 // Runs `steps` on the problem half-step by half-step and returns its trace; `also` (a
 // progress bar, say) sees the same half-steps.

@@ -11,6 +11,10 @@ struct KMeansOptions {
   std::uint64_t seed = 0;
   int max_iterations = 100;        // Lloyd iterations over all pixels
   arma::uword seeding_sample = 20000;  // k-means++ picks centres from this many pixels
+  // Added to the diagonal of each initial covariance, as EM's M-step adds it (EmOptions::
+  // reg_covar): with it a photo whose channels are equal (grey stored as colour) or otherwise
+  // collinear still gets covariances EM can start from.
+  double reg_covar = 0;
 };
 
 struct KMeansResult {
@@ -25,11 +29,12 @@ KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& opti
 
 // A cluster with fewer than two pixels has no sample covariance (np.cov would give NaN):
 // it gets the covariance of all the data instead, and an empty cluster keeps its centre
-// with prior 0. The result always passes validate_mixture.
-Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters);
+// with prior 0. `reg_covar` is added to every covariance's diagonal. The result passes
+// validate_mixture unless the channels are collinear and reg_covar is 0.
+Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters, double reg_covar = 0);
 
 inline Mixture kmeans_init(const arma::mat& x, arma::uword k, const KMeansOptions& options) {
-  return mixture_from_clusters(x, kmeans(x, k, options));
+  return mixture_from_clusters(x, kmeans(x, k, options), options.reg_covar);
 }
 
 }  // namespace gmmlab

@@ -24,6 +24,8 @@ struct Posterior {
 // Throws gmmlab::Error naming `source` and the first problem found: wrong shapes, a value
 // that is not finite, priors that are negative or do not sum to 1 (within 1e-6), a
 // covariance that is not symmetric or not positive definite.
-void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source);
+// `what_to_do` ends the message: only the caller knows where the mixture came from.
+void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source,
+                      const std::string& what_to_do = "fix the mixture");
 
 }  // namespace gmmlab

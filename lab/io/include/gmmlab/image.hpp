@@ -28,10 +28,21 @@ std::uint64_t working_bytes(std::uint64_t pixels, int channels, int k);
 // Loads an image file. Throws gmmlab::Error with one sentence naming the file for a
 // missing, unreadable, empty, corrupt or folder path, and for an image whose working set
 // for K components (see working_bytes) would not fit in this machine's available memory.
+// A photo must be a regular file (not a FIFO or a device) of at most kMaxImageFileBytes; a
+// JPEG must be complete, and its Exif orientation is applied, as cv::imread does.
+constexpr std::uint64_t kMaxImageFileBytes = 1ULL << 30;
 Image load_image(const std::filesystem::path& path, int k);
 
 // FNV-1a 64-bit hash of a file's bytes, as 16 hex digits: traces name their input by it.
 std::string content_hash(const std::filesystem::path& path);
+
+// The bytes of an 8-bit picture in the format its file name's extension says (.png ...).
+// Throws gmmlab::Error naming the path when the extension is not an image format.
+std::string encode_picture(const cv::Mat& picture, const std::filesystem::path& path);
+
+// Before any work: throws gmmlab::Error, starting with `flag`, unless the extension of `path`
+// is an image format OpenCV writes. (The rest of what an output may be: output_path.hpp.)
+void check_picture_name(const std::filesystem::path& path, const std::string& flag);
 
 // Writes an 8-bit picture whole or not at all: encoded in memory, written to a temporary
 // file beside the target, then renamed. Throws gmmlab::Error naming the path when the

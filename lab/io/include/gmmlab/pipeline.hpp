@@ -14,6 +14,7 @@ struct ProblemSpec {
   std::filesystem::path image;
   arma::uword k = 3;
   std::uint64_t seed = 0;
+  double reg_covar = 0;  // EM's ridge, also added to the k-means covariances (KMeansOptions)
   std::optional<std::filesystem::path> init;  // a mixture JSON file instead of k-means
 };
 
@@ -21,6 +22,7 @@ struct Problem {
   Image image;
   arma::mat x;        // Z-scored pixels, N x d
   Mixture initial;
+  std::string zscore_by;  // the name of the implementation whose Z-score made x
   double seconds_load = 0, seconds_zscore = 0, seconds_init = 0;
 };
 

@@ -21,7 +21,9 @@ class TextbookSteps : public Steps {
     arma::mat z = raw;
     for (arma::uword c = 0; c < raw.n_cols; ++c) {
       const double mean = arma::mean(raw.col(c)), sd = std::sqrt(arma::mean(arma::square(raw.col(c) - mean)));
-      z.col(c) = sd > 0 ? arma::vec((raw.col(c) - mean) / sd) : arma::vec(raw.n_rows, arma::fill::zeros);
+      // Constant by max == min, not sd == 0: the mean of a constant 0.1 can be off by an ulp.
+      const bool constant = raw.col(c).max() == raw.col(c).min();
+      z.col(c) = constant ? arma::vec(raw.n_rows, arma::fill::zeros) : arma::vec((raw.col(c) - mean) / sd);
     }
     return z;
   }

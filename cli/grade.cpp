@@ -1,0 +1,223 @@
+// gmmlab grade: the autograder's command. The checks and the reports are the grader
+// library's; this file turns a folder into an IsolatedSteps, runs the checks on it and writes
+// each report as the checks finish. Student code never runs in this process.
+#include "grade.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <set>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/grader/report.hpp"
+#include "gmmlab/grader/runner.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/sandbox.hpp"
+#include "gmmlab/submission_build.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gmmlab::cli {
+
+namespace {
+
+struct GradeOptions {
+  std::string submission;  // empty: this checkout's student folder
+  std::string only, json, junit;
+  bool verbose = false, hidden = false;
+  double timeout = 10;
+  long long memory = 2048;
+  std::optional<std::uint64_t> seed;
+};
+
+const std::vector<std::string> kSourceNames{"zscore.cpp", "e_step.cpp", "m_step.cpp"};
+
+// The seed of the hidden checks: FNV-1a over the submission's source files (names and bytes,
+// in name order), so it changes with the code and cannot be known before it is written.
+std::uint64_t content_seed(const fs::path& folder) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    const std::string ext = e.path().extension().string();
+    if (e.is_regular_file() && (ext == ".cpp" || ext == ".hpp" || ext == ".h")) files.push_back(e.path());
+  }
+  std::ranges::sort(files);
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&](const std::string& bytes) {
+    for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  };
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    mix(f.filename().string());
+    mix(std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  return h % 1000000007ULL;  // short enough to type
+}
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  const fs::path p = fs::weakly_canonical(fs::absolute(path)), f = fs::weakly_canonical(fs::absolute(folder));
+  auto [a, b] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+  return a == f.end();
+}
+
+void check_submission(const fs::path& folder) {
+  if (!fs::exists(folder)) throw Error(fmt::format("submission folder '{}' does not exist; give the folder holding "
+                                                   "zscore.cpp, e_step.cpp and m_step.cpp", folder.string()));
+  if (!fs::is_directory(folder))
+    throw Error(fmt::format("'{}' is not a folder; give the folder holding zscore.cpp, e_step.cpp and m_step.cpp",
+                            folder.string()));
+  if (fs::is_empty(folder))
+    throw Error(fmt::format("submission folder '{}' is empty; give the folder holding zscore.cpp, e_step.cpp and "
+                            "m_step.cpp", folder.string()));
+  if (std::ranges::none_of(kSourceNames, [&](const std::string& n) { return fs::exists(folder / n); }))
+    throw Error(fmt::format("submission folder '{}' has none of zscore.cpp, e_step.cpp, m_step.cpp; give the folder "
+                            "holding the student's files", folder.string()));
+}
+
+void check_report_path(const std::string& path, const std::string& flag, const fs::path& submission) {
+  if (path.empty()) return;
+  const fs::path p(path);
+  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(parent))
+    throw Error(fmt::format("the folder of {} '{}' does not exist; create it or choose another path", flag, path));
+  if (fs::is_directory(p)) throw Error(fmt::format("{} '{}' is a folder; give a file name", flag, path));
+  if (inside(p, submission))
+    throw Error(fmt::format("{} '{}' is inside the submission folder '{}'; write the report elsewhere (the grader "
+                            "never writes into a submission)", flag, path, submission.string()));
+}
+
+// Which exercise a rubric check grades, in the sandbox's terms (em checks: none of one file).
+std::optional<Exercise> exercise_of(const std::string& name) {
+  if (name == "zscore") return Exercise::zscore;
+  if (name == "estep") return Exercise::e_step;
+  if (name == "mstep") return Exercise::m_step;
+  return std::nullopt;
+}
+
+
+class TempFolder {
+ public:
+  TempFolder() {
+    std::string t = (fs::temp_directory_path() / "gmmlab-grade-XXXXXX").string();
+    if (!::mkdtemp(t.data())) throw Error("cannot create a temporary folder to compile the submission in; check TMPDIR");
+    path_ = t;
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+int run_grade(const GradeOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
+  // Everything the command line says is checked before anything runs or is written.
+  if (!o.only.empty() && std::ranges::find(grader::exercise_names(), o.only) == grader::exercise_names().end())
+    throw UsageError(fmt::format("--only is '{}'; give one of zscore, estep, mstep, em", o.only));
+  if (!(o.timeout > 0) || !std::isfinite(o.timeout))
+    throw UsageError(fmt::format("--timeout is {}; give a number of seconds above 0", o.timeout));
+  if (o.memory <= 0) throw UsageError(fmt::format("--memory is {}; give a number of megabytes above 0", o.memory));
+
+  const fs::path submission = o.submission.empty() ? fs::path(GMMLAB_DEFAULT_SUBMISSION) : fs::path(o.submission);
+  const std::string shown = o.submission.empty() ? std::string("student/") : o.submission;
+  check_submission(submission);
+  check_report_path(o.json, "--json", submission);
+  check_report_path(o.junit, "--junit", submission);
+  if (!o.json.empty() && !o.junit.empty() && fs::weakly_canonical(fs::absolute(o.json)) == fs::weakly_canonical(fs::absolute(o.junit)))
+    throw UsageError("--json and --junit name the same file; give two different files");
+  const grader::Rubric& rubric = grader::built_in_rubric();
+  if (o.hidden && !grader::hidden_checks_built())
+    throw Error("this copy of gmmlab was built without the hidden checks (grader/hidden/); run without --hidden");
+
+  fmt::print("Grading {}\n", shown);
+  std::fflush(stdout);
+  TempFolder work;
+  const SubmissionBuild build = build_submission(submission, work.path());
+
+  grader::ReportHeader header;
+  header.submission = shown;
+  std::set<Exercise> broken;
+  for (const FileBuild& f : build.files)
+    if (!f.compiled) {
+      broken.insert(f.exercise);
+      header.notes.push_back(fmt::format("{} does not compile: its checks score 0 and the other exercises are graded "
+                                         "with the skeleton's {} in its place. The compiler says:\n{}",
+                                         exercise_file(f.exercise), exercise_file(f.exercise), f.errors));
+    }
+  for (const auto& w : build.warnings) header.notes.push_back("Warning: " + w);
+  const std::uint64_t seed = o.seed.value_or(content_seed(submission));
+  header.replay = fmt::format("gmmlab grade{} --only {{only}} --verbose{}",
+                              o.submission.empty() ? "" : " " + o.submission,
+                              o.hidden ? fmt::format(" --hidden --seed {}", seed) : "");
+  if (o.hidden) header.notes.push_back(fmt::format("Hidden checks drawn from seed {} (replay with --seed {}).", seed, seed));
+  for (const auto& n : header.notes) fmt::print("{}\n", n);
+
+  const grader::Selection selection{o.only, o.hidden};
+  for (const auto* c : grader::selected_checks(rubric, selection)) header.max_score += c->points;
+
+  const SandboxLimits limits{o.timeout, std::size_t(o.memory)};
+  const IsolatedSteps student(build.worker, limits, "student");
+  const ReferenceSteps reference;
+  const bool progress = ::isatty(STDERR_FILENO);
+  std::vector<grader::CheckResult> done;
+  auto write_reports = [&] {
+    header.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!o.json.empty()) grader::write_atomically(o.json, grader::gradescope_json(done, header));
+    if (!o.junit.empty()) grader::write_atomically(o.junit, grader::junit_xml(done, header));
+  };
+  const auto results = grader::run_checks(
+      rubric, {&student, &reference, seed}, selection,
+      [&](const grader::RubricCheck& c, std::size_t i, std::size_t n) {
+        if (progress) fmt::print(stderr, "\r\033[K[{}/{}] checking: {}", i + 1, n, c.title);
+      },
+      [&](const grader::CheckResult& r) {
+        grader::CheckResult shown_result = r;
+        const auto e = exercise_of(r.check->exercise);
+        if (!r.passed() && e && broken.contains(*e))
+          shown_result.failures.insert(shown_result.failures.begin(),
+                                       fmt::format("{} does not compile (see above): graded as the skeleton", exercise_file(*e)));
+        if (progress) fmt::print(stderr, "\r\033[K");
+        fmt::print("{}\n{}", grader::check_line(shown_result), grader::check_details(shown_result, header, o.verbose));
+        std::fflush(stdout);
+        done.push_back(shown_result);
+        write_reports();
+      });
+  (void)results;
+  const double total = grader::total_score(done);
+  if (o.hidden || o.only.empty() == false)
+    fmt::print("Total: {}/{}\n", grader::format_points(total), grader::format_points(header.max_score));
+  else
+    fmt::print("Total: {}/{} (the public checks; hidden checks worth {} more run when your instructor grades)\n",
+               grader::format_points(total), grader::format_points(header.max_score),
+               grader::format_points(rubric.total() - header.max_score));
+  write_reports();
+  return 0;
+}
+
+}  // namespace
+
+void add_grade_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<GradeOptions>();
+  CLI::App* c = app.add_subcommand(
+      "grade", "Grade a submission folder (default: this checkout's student/) check by check, out of 100 "
+               "(exit 0 graded, 1 could not grade, 2 bad command line)");
+  c->add_option("SUBMISSION", o->submission, "Folder holding zscore.cpp, e_step.cpp, m_step.cpp (default: student/)");
+  c->add_option("--only", o->only, "Only one exercise: zscore, estep, mstep or em");
+  c->add_flag("--verbose", o->verbose, "Show every case each check compared, and its tolerance");
+  c->add_option("--json", o->json, "Also write Gradescope's results.json here");
+  c->add_option("--junit", o->junit, "Also write JUnit XML here");
+  c->add_flag("--hidden", o->hidden, "Also run the hidden checks (instructors)");
+  c->add_option("--timeout", o->timeout, "Seconds each call into the student code may take (default 10)");
+  c->add_option("--memory", o->memory, "Megabytes each call into the student code may use (default 2048)");
+  c->add_option("--seed", o->seed, "Seed of the hidden checks (default: from the submission's content; printed)");
+  // A malformed value throws UsageError (exit 2), a submission that cannot be graded Error (1).
+  c->callback([o, &exit_code] { exit_code = run_grade(*o); });
+}
+
+}  // namespace gmmlab::cli

@@ -1,0 +1,377 @@
+// Every unusual input a careful or a hostile user can give, by cause (issue 14): each case is
+// a command, its exit code, words its one-line message must hold, and the only files it may
+// create or replace. Whatever else is in its folder (the photos, the trace, a FIFO, a device
+// node, symbolic links) must be exactly as it was afterwards, and no temporary file is left.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+#include <sstream>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/output_path.hpp"
+#include "gmmlab/testing/support.hpp"
+
+namespace fs = std::filesystem;
+using gmmlab::testing::CommandResult;
+using gmmlab::testing::read_file;
+using gmmlab::testing::TempDir;
+using gmmlab::testing::write_file;
+
+namespace {
+
+bool is_root() { return ::geteuid() == 0; }
+
+std::string jpeg_of(const cv::Mat& picture) {
+  std::vector<unsigned char> bytes;
+  cv::imencode(".jpg", picture, bytes);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+// A JPEG segment: marker, big-endian length (which counts itself), body.
+std::string segment(unsigned char marker, const std::string& body) {
+  const std::size_t length = body.size() + 2;
+  return std::string{'\xFF', char(marker), char(length >> 8), char(length & 0xFF)} + body;
+}
+
+// An Exif APP1 segment holding only the orientation tag (little-endian TIFF).
+std::string exif_orientation(int orientation) {
+  const std::string tiff = std::string("II*\0\x08\0\0\0", 8) + std::string("\x01\0", 2) +
+                           std::string("\x12\x01\x03\0\x01\0\0\0", 8) + std::string{char(orientation), 0, 0, 0} +
+                           std::string(4, '\0');
+  return segment(0xE1, std::string("Exif\0\0", 6) + tiff);
+}
+
+std::string replace(std::string text, const std::string& pattern, const std::string& with) {
+  return std::regex_replace(text, std::regex(pattern), with, std::regex_constants::format_first_only);
+}
+
+// The files every case starts from, made once: photos in every unusual form, a recorded
+// trace and damaged copies of it, mixture files.
+class Fixtures {
+ public:
+  static const Fixtures& get() {
+    static const Fixtures fixtures;
+    return fixtures;
+  }
+  const fs::path& path() const { return dir_.path(); }
+
+ private:
+  Fixtures() {
+    const cv::Mat sample = cv::imread(gmmlab::testing::sample_photo().string());
+    cv::Mat photo, grey, grey_bgr, grey_bgra;
+    cv::resize(sample, photo, cv::Size(60, 40), 0, 0, cv::INTER_AREA);
+    cv::imwrite((dir_ / "p.png").string(), photo);
+    cv::cvtColor(photo, grey, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(grey, grey_bgr, cv::COLOR_GRAY2BGR);
+    cv::cvtColor(grey, grey_bgra, cv::COLOR_GRAY2BGRA);
+    cv::imwrite((dir_ / "grey-as-colour.png").string(), grey_bgr);
+    cv::imwrite((dir_ / "grey-alpha.png").string(), grey_bgra);
+    const std::string jpeg = jpeg_of(photo);
+    write_file(dir_ / "cut.jpg", jpeg.substr(0, jpeg.size() * 6 / 10));
+    write_file(dir_ / "turned.jpg", jpeg.substr(0, 2) + exif_orientation(6) + jpeg.substr(2));
+    // 70 KB of metadata before a frame header that claims 60000 x 60000 pixels.
+    write_file(dir_ / "big-metadata.jpg", std::string("\xFF\xD8", 2) + segment(0xE2, std::string(35000, 'm')) +
+                                              segment(0xE2, std::string(35000, 'm')) +
+                                              segment(0xC0, std::string("\x08\xea\x60\xea\x60\x03", 6) +
+                                                                std::string(9, '\x11')) +
+                                              std::string("\xFF\xD9", 2));
+    // A PNG header that claims 4000 x 3000 pixels: any large K needs terabytes.
+    write_file(dir_ / "large.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x0f\xa0\0\0\x0b\xb8\x08\x02\0\0\0",
+                                               29));
+    write_file(dir_ / "target.png", "a file a link points to");
+    write_file(dir_ / "k5.json", mixture_json(5, "1"));
+    write_file(dir_ / "huge-number.json", mixture_json(1, "1e999"));
+
+    const CommandResult r = gmmlab_in(dir_.path(), {"trace", "record", "p.png", "--iterations", "5", "-q", "-o",
+                                                    "run.trace.json"});
+    if (r.exit_code != 0) throw std::runtime_error("cannot record the fixture trace: " + r.err);
+    const std::string trace = read_file(dir_ / "run.trace.json");
+    write_file(dir_ / "claims-converged.trace.json",
+               replace(trace, "\"reason\": \"iteration_cap\"", "\"reason\": \"converged\""));
+    write_file(dir_ / "collapsed-nowhere.trace.json",
+               replace(trace, "\"reason\": \"iteration_cap\"", "\"reason\": \"collapsed\""));
+    write_file(dir_ / "huge-number.trace.json", replace(trace, "\"tolerance\": [^,\n]+", "\"tolerance\": 1e999"));
+  }
+
+  static std::string mixture_json(int k, const std::string& first_mean) {
+    nlohmann::json means = nlohmann::json::array(), covs = nlohmann::json::array(), priors = nlohmann::json::array();
+    for (int c = 0; c < k; ++c) {
+      means.push_back({c - 2.0, 0.5 * c, 0.0});
+      covs.push_back({{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+      priors.push_back(1.0 / k);
+    }
+    std::string text = nlohmann::json{{"means", means}, {"covariances", covs}, {"priors", priors}}.dump();
+    return first_mean == "1" ? text : replace(text, "\\[\\[-2\\.0", "[[" + first_mean);
+  }
+
+ public:
+  static CommandResult gmmlab_in(const fs::path& cwd, std::vector<std::string> args,
+                                 const std::string& shell_prefix = "") {
+    if (shell_prefix.empty()) {
+      args.insert(args.begin(), GMMLAB_CLI);
+    } else {
+      // The shell sets an environment variable or a limit, then becomes gmmlab.
+      args.insert(args.begin(), {"/bin/sh", "-c", shell_prefix + " exec \"$0\" \"$@\"", GMMLAB_CLI});
+    }
+    return gmmlab::testing::run_command(args, cwd);
+  }
+
+ private:
+  TempDir dir_;
+};
+
+// What a folder holds: each entry's kind and content (regular files), link target (links) or
+// device number (device nodes).
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+    struct stat st {};
+    ::lstat(e.path().c_str(), &st);
+    std::string what;
+    if (S_ISREG(st.st_mode)) what = "file:" + read_file(e.path());
+    else if (S_ISLNK(st.st_mode)) what = "link:" + fs::read_symlink(e.path()).string();
+    else if (S_ISFIFO(st.st_mode)) what = "fifo";
+    else if (S_ISCHR(st.st_mode)) what = "char:" + std::to_string(st.st_rdev);
+    else what = "other";
+    out[e.path().filename().string()] = what;
+  }
+  return out;
+}
+
+struct Case {
+  std::string name;
+  std::vector<std::string> args;        // run in the case's folder, which holds the fixtures
+  int exit_code;
+  std::vector<std::string> words = {};         // each in stderr
+  std::vector<std::string> may_change = {};    // the only files it may create or replace
+  std::string shell_prefix = {};               // e.g. "OMP_NUM_THREADS=100000" or "ulimit -f 1;"
+  bool needs_root = false;                     // mknod
+  std::vector<std::string> absent_words = {};  // none of these in stderr
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class Hardening : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
+  const Case& c = GetParam();
+  if (c.needs_root && !is_root()) GTEST_SKIP() << "needs root to make a device node with mknod";
+  TempDir dir;
+  fs::copy(Fixtures::get().path(), dir.path(), fs::copy_options::recursive);
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  fs::create_symlink("target.png", dir / "link.png");
+  fs::create_symlink("p.png", dir / "photo-link.png");
+  fs::create_symlink("nowhere.png", dir / "dangling.png");
+  if (is_root()) {
+    ASSERT_EQ(::mknod((dir / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+    ASSERT_EQ(::mknod((dir / "zero").c_str(), S_IFCHR | 0666, makedev(1, 5)), 0);
+  }
+  const auto before = snapshot(dir.path());
+
+  const CommandResult r = Fixtures::gmmlab_in(dir.path(), c.args, c.shell_prefix);
+  // docs/reliability.md quotes these: GMMLAB_HARDENING_LOG=file appends each case's outcome.
+  if (const char* log = std::getenv("GMMLAB_HARDENING_LOG")) {
+    std::ofstream out(log, std::ios::app);
+    std::string command = c.shell_prefix.empty() ? "" : c.shell_prefix + " ";
+    for (const std::string& a : c.args) command += (command.empty() || command.back() == ' ' ? "" : " ") + a;
+    std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
+    std::replace(err.begin(), err.end(), '\n', ' ');
+    out << c.name << "\t" << command << "\t" << r.exit_code << "\t" << err << "\n";
+  }
+
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+  if (c.exit_code != 0) {
+    // One error line; notes (e.g. about the photo) may come before it.
+    std::istringstream lines(r.err);
+    int errors = 0;
+    for (std::string line; std::getline(lines, line);) {
+      errors += line.rfind("gmmlab: ", 0) == 0;
+      EXPECT_TRUE(line.rfind("gmmlab: ", 0) == 0 || line.rfind("note: ", 0) == 0) << line;
+    }
+    EXPECT_EQ(errors, 1) << r.err;
+    EXPECT_EQ(r.out, "") << "nothing done before the failure is reported";
+  }
+  for (const std::string& w : c.words) EXPECT_NE(r.err.find(w), std::string::npos) << "'" << w << "' in:\n" << r.err;
+  for (const std::string& w : c.absent_words)
+    EXPECT_EQ(r.err.find(w), std::string::npos) << "'" << w << "' must not be in:\n" << r.err;
+  const auto after = snapshot(dir.path());
+  for (const auto& [name, what] : before)
+    if (std::find(c.may_change.begin(), c.may_change.end(), name) == c.may_change.end()) {
+      ASSERT_TRUE(after.count(name)) << name << " was removed";
+      EXPECT_TRUE(after.at(name) == what) << name << " was changed or replaced";
+    }
+  for (const auto& [name, what] : after) {
+    if (!before.count(name)) {
+      EXPECT_NE(std::find(c.may_change.begin(), c.may_change.end(), name), c.may_change.end())
+          << name << " was created";
+    }
+  }
+}
+
+const std::vector<std::string> kSegmentQuiet{"segment", "p.png", "-q"};
+
+std::vector<std::string> segment_p(std::vector<std::string> more) {
+  std::vector<std::string> args = kSegmentQuiet;
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+std::string many_frames(int n) {
+  std::string out = "0";
+  for (int i = 1; i < n; ++i) out += ",1";
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachCause, Hardening,
+    ::testing::Values(
+        // 1. An output is a regular file or a new name; nothing else is replaced, and outputs
+        //    never name each other or an input.
+        Case{"JsonIsADevice", segment_p({"--json", "null"}), 1, {"--json 'null' is a device"}, {}, "", true},
+        Case{"JsonIsAFifo", segment_p({"--json", "fifo"}), 1, {"--json 'fifo' is a FIFO"}},
+        Case{"OutputIsASymlink", segment_p({"-o", "link.png"}), 1, {"-o 'link.png' is a symbolic link"}},
+        Case{"OutputIsADanglingSymlink", segment_p({"-o", "dangling.png"}), 1, {"symbolic link (to 'nowhere.png')"}},
+        Case{"OutputIsAFolder", segment_p({"-o", "."}), 1, {"-o '.' is a folder"}},
+        Case{"OutputIsTheInputThroughALink", {"segment", "photo-link.png", "-q", "-o", "p.png"}, 2, {"is the input file"}},
+        Case{"OutputAndSoftOneName", segment_p({"-o", "same.png", "--soft", "same.png"}), 2,
+             {"-o and --soft both name 'same.png'"}},
+        Case{"OutputAndJsonOneName", segment_p({"-o", "x.png", "--json", "./x.png"}), 2, {"-o and --json both name"}},
+        Case{"SavesOneName",
+             {"trace", "compare", "p.png", "--impl", "reference", "--save-student", "s.json", "--save-reference",
+              "s.json"},
+             2,
+             {"--save-student and --save-reference both name"}},
+        Case{"RecordOverTheInit", {"trace", "record", "p.png", "--init", "k5.json", "-o", "k5.json"}, 2,
+             {"is the input file 'k5.json'"}},
+        Case{"PlotOverTheTracedPhoto", {"trace", "plot", "run.trace.json", "-o", "p.png"}, 2,
+             {"is the input file 'p.png'"}},
+        Case{"FilmOverTheTracedPhoto", {"trace", "film", "run.trace.json", "-o", "p.png"}, 2,
+             {"is the input file 'p.png'"}},
+        Case{"RecordToADevice", {"trace", "record", "p.png", "-q", "-o", "null"}, 1, {"is a device"}, {}, "", true},
+        // 2. Inputs are regular files read with a size limit.
+        Case{"ImageIsAFifo", {"segment", "fifo"}, 1, {"image file 'fifo' is a FIFO"}},
+        Case{"ImageIsADevice", {"segment", "zero"}, 1, {"image file 'zero' is a device"}, {}, "", true},
+        Case{"InitIsAFifo", segment_p({"--init", "fifo"}), 1, {"mixture file 'fifo' is a FIFO"}},
+        Case{"TraceIsAFifo", {"trace", "show", "fifo"}, 1, {"trace 'fifo' is a FIFO"}},
+        Case{"TraceIsADevice", {"trace", "show", "zero"}, 1, {"trace 'zero' is a device"}, {}, "", true},
+        Case{"FilmOfAFifo", {"trace", "film", "fifo", "-o", "f.png"}, 1, {"FIFO"}},
+        Case{"FilmWithAFifoAsThePhoto", {"trace", "film", "run.trace.json", "-o", "f.png", "--image", "fifo"}, 1,
+             {"photo 'fifo' is a FIFO"}},
+        // 3. Thread counts are bounded; numbers no double holds are bad input.
+        Case{"ThreadsTooMany", segment_p({"--threads", "100000"}), 2, {"--threads is 100000", "give 1 to 256"}},
+        Case{"OmpThreadsTooMany", segment_p({"--iterations", "3", "-o", "out.png"}), 0,
+             {"OMP_NUM_THREADS=100000 is more than 256 threads; using 256"}, {"out.png"}, "OMP_NUM_THREADS=100000"},
+        Case{"MixtureNumberTooLarge", segment_p({"--init", "huge-number.json"}), 1, {"too large for a double"}},
+        Case{"TraceNumberTooLarge", {"trace", "show", "huge-number.trace.json"}, 1, {"too large for a double"}},
+        // 4. Any photo segments, and messages name what was given.
+        Case{"GreyStoredAsColour", {"segment", "grey-as-colour.png", "-q", "--iterations", "20", "-o", "g.png"}, 0,
+             {"three colour channels are equal"}, {"g.png"}},
+        Case{"GreyWithAlpha", {"segment", "grey-alpha.png", "-q", "--iterations", "20", "-o", "g.png"}, 0,
+             {"alpha channel was dropped", "three colour channels are equal"}, {"g.png"}},
+        Case{"GreyStoredAsColourWithoutRidge",
+             {"segment", "grey-as-colour.png", "-q", "--reg-covar", "0", "-o", "g.png"}, 1, {"--reg-covar"}, {}, "",
+             false, {"--init", "leave it out"}},
+        // 5. Damaged files are refused.
+        Case{"CutJpeg", {"segment", "cut.jpg", "-o", "c.png"}, 1, {"'cut.jpg' is a JPEG cut short"}},
+        Case{"TraceClaimsConvergence", {"trace", "show", "claims-converged.trace.json"}, 1,
+             {"is damaged", "converged", "not below the tolerance"}},
+        Case{"TraceCollapsedNowhere", {"trace", "show", "collapsed-nowhere.trace.json"}, 1,
+             {"is damaged", "ends 'collapsed' but does not say where"}},
+        // 6. --init sets K.
+        Case{"InitSetsTheOutputName", segment_p({"--init", "k5.json", "--iterations", "2"}), 0, {}, {"p-k5.png"}},
+        Case{"InitDisagreesWithK", segment_p({"--init", "k5.json", "-k", "3"}), 2,
+             {"-k 3 disagrees with the 5 components of --init 'k5.json'"}},
+        // 7. Values out of range exit 2.
+        Case{"ZeroComponents", segment_p({"-k", "0"}), 2, {"-k is 0"}},
+        Case{"ToleranceNan", segment_p({"--tol", "nan"}), 2, {"--tol is nan"}},
+        Case{"UnknownImplementation", segment_p({"--impl", "bogus"}), 2, {"--impl bogus"}},
+        Case{"IterationNotANumber", {"trace", "show", "run.trace.json", "--iteration", "abc"}, 2,
+             {"--iteration 'abc'"}},
+        Case{"FramesOnlyCommas", {"trace", "film", "run.trace.json", "-o", "f.png", "--frames", ",,,"}, 2,
+             {"--frames ',,,' names no iteration"}},
+        // 8. Numbers that would wrap or mislead.
+        Case{"ComponentsBeyondAnyUse", segment_p({"-k", "99999999999"}), 2, {"-k is 99999999999", "at most 100000"}},
+        Case{"SeedNegative", segment_p({"--seed", "-1"}), 2, {"--seed '-1' is not a whole number"}},
+        Case{"SeedTooLarge", segment_p({"--seed", "99999999999999999999"}), 2, {"--seed '99999999999999999999'"}},
+        Case{"ManyComponentsSuggestASmallerK", {"segment", "large.png", "-k", "50000"}, 1,
+             {"4000 x 3000 pixels", "choose a smaller K (at most"}},
+        Case{"TooManyFrames", {"trace", "film", "run.trace.json", "-o", "f.png", "--frames", many_frames(2000)}, 2,
+             {"--frames names 2000 iterations", "at most 20"}},
+        // 9. Outputs are checked before the work.
+        Case{"RecordIntoProc", {"trace", "record", "p.png", "-o", "/proc/x.json"}, 1, {"-o '/proc/x.json'"}},
+        Case{"FilmIntoAMissingFolder", {"trace", "film", "run.trace.json", "-o", "no/such/f.png"}, 1,
+             {"the folder 'no/such' does not exist"}},
+        // 10. Photos as people see them.
+        Case{"JpegWithLargeMetadata", {"segment", "big-metadata.jpg", "-o", "b.png"}, 1,
+             {"60000 x 60000 pixels", "needs about"}},
+        // 11. A full disk (a file size limit of 512 bytes) leaves none of the outputs.
+        Case{"FileSizeLimit", segment_p({"-o", "out.png", "--soft", "soft.png", "--json", "out.json"}), 1,
+             {"File too large", "none of the outputs was written"}, {}, "ulimit -f 1;"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(HardeningPhotos, ExifOrientationTurnsThePhotoAsImreadDoes) {
+  TempDir dir;
+  fs::copy(Fixtures::get().path() / "turned.jpg", dir / "turned.jpg");
+  const cv::Mat upright = cv::imread((dir / "turned.jpg").string(), cv::IMREAD_COLOR);
+  ASSERT_EQ(upright.cols, 40) << "OpenCV applies orientation 6: the 60 x 40 photo stands 40 x 60";
+  const CommandResult r =
+      Fixtures::gmmlab_in(dir.path(), {"segment", "turned.jpg", "-q", "--iterations", "3", "-o", "seg.png"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const cv::Mat seg = cv::imread((dir / "seg.png").string());
+  EXPECT_EQ(seg.size(), upright.size());
+}
+
+TEST(HardeningWrites, OutputSetIsAllOrNothing) {
+  TempDir dir;
+  gmmlab::OutputSet set;
+  set.add(dir / "a.txt", "first");
+  set.add(dir / "missing" / "b.txt", "second");
+  EXPECT_THROW(set.commit(), gmmlab::Error);
+  EXPECT_TRUE(fs::is_empty(dir.path())) << "neither file nor a temporary is left";
+}
+
+TEST(HardeningWrites, InterruptedWriteLeavesNoTemporaryFile) {
+  TempDir dir;
+  constexpr int kFiles = 4;
+  constexpr std::size_t kBytes = std::size_t(16) << 20;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    gmmlab::OutputSet set;
+    for (int i = 0; i < kFiles; ++i) set.add(dir / ("out" + std::to_string(i)), std::string(kBytes, 'x'));
+    set.commit();
+    ::_exit(0);
+  }
+  // Interrupt as soon as the first temporary file appears.
+  bool seen = false, exited = false;
+  int status = 0;
+  while (!seen && !exited) {
+    for (const auto& e : fs::directory_iterator(dir.path())) seen |= e.path().filename().string()[0] == '.';
+    exited = !seen && ::waitpid(child, &status, WNOHANG) == child;
+  }
+  if (seen) {
+    ::kill(child, SIGINT);
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "the interrupt still ends the process";
+  }
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    EXPECT_NE(e.path().filename().string()[0], '.') << "temporary left: " << e.path();
+    EXPECT_EQ(fs::file_size(e.path()), kBytes) << "a file is whole or absent";
+    ++files;
+  }
+  EXPECT_TRUE(files == 0 || files == kFiles) << files << " of " << kFiles << " written: a set is all or nothing";
+}
+
+}  // namespace

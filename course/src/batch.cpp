@@ -1,0 +1,493 @@
+#include "gmmlab/course/batch.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "gmmlab/course/archive.hpp"
+#include "gmmlab/course/gradebook.hpp"
+#include "gmmlab/course/submissions.hpp"
+#include "gmmlab/errors.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace gmmlab::course {
+
+BatchOutputs outputs_for(const fs::path& gradebook) {
+  const fs::path dir = gradebook.parent_path();
+  const std::string stem = gradebook.stem().string();
+  return {gradebook, dir / (stem + "-feedback"), dir / (stem + "-summary.txt"), dir / (stem + "-histogram.png"),
+          dir / (stem + "-state")};
+}
+
+namespace {
+
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void on_interrupt(int) { interrupted = 1; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text_atomically(const fs::path& p, const std::string& text) {
+  const fs::path partial = p.string() + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw Error(fmt::format("cannot write {}; is the disk full?", p.string()));
+  }
+  fs::rename(partial, p);
+}
+
+std::string contains_lower(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// --- state kept per submission so that a killed batch resumes --------------------------------
+
+nlohmann::json to_json(const GradeRecord& r) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const CheckResult& c : r.checks)
+    checks.push_back({{"name", c.name}, {"number", c.number}, {"status", c.status}, {"visibility", c.visibility},
+                      {"output", c.output}, {"score", c.score}, {"max_score", c.max_score}});
+  return {{"key", fmt::format("{:016x}", r.key)}, {"id", r.id}, {"source", r.source}, {"status", r.status},
+          {"note", r.note}, {"checks", checks}, {"total", r.total}, {"max_total", r.max_total},
+          {"feedback", r.feedback}};
+}
+
+std::optional<GradeRecord> load_state(const fs::path& file, std::uint64_t key) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(read_text(file));
+    if (j.at("key").get<std::string>() != fmt::format("{:016x}", key)) return std::nullopt;
+    GradeRecord r;
+    r.key = key;
+    r.id = j.at("id");
+    r.source = j.at("source");
+    r.status = j.at("status");
+    r.note = j.at("note");
+    r.total = j.at("total");
+    r.max_total = j.at("max_total");
+    r.feedback = j.at("feedback");
+    for (const auto& c : j.at("checks"))
+      r.checks.push_back({c.at("name"), c.at("number"), c.at("status"), c.at("visibility"), c.at("output"),
+                          c.at("score"), c.at("max_score")});
+    return r;
+  } catch (const std::exception&) {
+    return std::nullopt;  // missing, half-written or from another version: grade again
+  }
+}
+
+// --- reading what the grader wrote -----------------------------------------------------------
+
+std::string first_line(const std::string& text) {
+  std::istringstream in(text);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;  // the grader's error is its last line
+  constexpr std::string_view prefix = "gmmlab: ";
+  if (last.rfind(prefix, 0) == 0) last.erase(0, prefix.size());
+  return last;
+}
+
+// Gradescope's results.json, as `gmmlab grade --json` writes it.
+void read_results(const fs::path& file, GradeRecord& r) {
+  const nlohmann::json j = nlohmann::json::parse(read_text(file));
+  r.checks.clear();
+  double sum = 0, max_sum = 0;
+  for (const auto& t : j.value("tests", nlohmann::json::array())) {
+    CheckResult c;
+    c.name = t.value("name", "");
+    if (t.contains("number")) c.number = t["number"].is_string() ? t["number"].get<std::string>() : t["number"].dump();
+    c.score = t.value("score", 0.0);
+    c.max_score = t.value("max_score", 0.0);
+    c.status = t.value("status", c.score >= c.max_score ? "passed" : "failed");
+    c.visibility = t.value("visibility", "visible");
+    c.output = t.value("output", "");
+    sum += c.score;
+    max_sum += c.max_score;
+    r.checks.push_back(std::move(c));
+  }
+  r.total = j.contains("score") ? j["score"].get<double>() : sum;
+  r.max_total = max_sum;
+  const std::string all = contains_lower(j.value("output", ""));
+  bool compile_failed = all.find("did not compile") != std::string::npos ||
+                        all.find("does not compile") != std::string::npos;
+  for (const CheckResult& c : r.checks) {
+    const std::string o = contains_lower(c.output);
+    compile_failed = compile_failed || o.find("did not compile") != std::string::npos ||
+                     o.find("does not compile") != std::string::npos;
+  }
+  r.status = compile_failed ? status::did_not_compile : status::graded;
+}
+
+// --- one submission ----------------------------------------------------------------------------
+
+struct Job {
+  std::size_t index;      // into the records
+  fs::path work;          // its own temp folder
+  pid_t pid = -1;
+  Clock::time_point started;
+};
+
+void add_note(GradeRecord& r, const std::string& note) {
+  if (note.empty()) return;
+  r.note += r.note.empty() ? note : "; " + note;
+}
+
+std::string notes_header(const GradeRecord& r) {
+  return r.note.empty() ? std::string() : fmt::format("Note: {}.\n\n", r.note);
+}
+
+pid_t spawn_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {
+  std::vector<std::string> args{o.grader.string(), "grade", (work / "submission").string(),
+                                "--json", (work / "results.json").string(),
+                                "--timeout", fmt::format("{}", o.check_timeout),
+                                "--memory", fmt::format("{}", o.memory_mb)};
+  if (hidden) args.push_back("--hidden");
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, (work / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, (work / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addchdir_np(&actions, work.c_str());
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  // Its own process group, so that a timeout ends the grader and everything it started.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, o.grader.c_str(), &actions, &attr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) throw Error(fmt::format("cannot run the grader {}: {}", o.grader.string(), std::strerror(rc)));
+  return pid;
+}
+
+// The grader names the folder it graded (a temporary copy); the instructor and the student
+// know the submission by its own name.
+std::string shown_as(std::string text, const fs::path& work, const std::string& display) {
+  const std::string staged = (work / "submission").string();
+  for (auto at = text.find(staged); at != std::string::npos; at = text.find(staged, at + display.size()))
+    text.replace(at, staged.size(), display);
+  return text;
+}
+
+void finish(GradeRecord& r, const fs::path& work, int wait_status, bool timed_out, const BatchOptions& o,
+            const std::string& display) {
+  const std::string out = shown_as(read_text(work / "stdout.txt"), work, display);
+  const std::string err = shown_as(read_text(work / "stderr.txt"), work, display);
+  const bool has_json = fs::exists(work / "results.json");
+  if (has_json) {
+    // Plain path characters need no JSON escaping: the replacement keeps the file valid.
+    const std::string text = shown_as(read_text(work / "results.json"), work, display);
+    std::ofstream(work / "results.json", std::ios::binary | std::ios::trunc) << text;
+    try {
+      read_results(work / "results.json", r);
+    } catch (const std::exception& e) {
+      r.checks.clear(), r.total = 0;
+      r.status = status::not_graded;
+      add_note(r, fmt::format("the grader's results.json could not be read ({})", e.what()));
+    }
+  }
+  const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  if (timed_out) {
+    r.status = status::timed_out;
+    add_note(r, fmt::format("grading took longer than {} s and was stopped; points are those of the checks graded "
+                            "before",
+                            o.submission_timeout));
+  } else if (code != 0) {
+    // The grader could not grade: say why, in its own words.
+    const std::string why = first_line(err);
+    const std::string low = contains_lower(why);
+    if (low.find("compil") != std::string::npos) r.status = status::did_not_compile;
+    else if (low.find("no student source") != std::string::npos || low.find("has no ") != std::string::npos)
+      r.status = status::incomplete;
+    else r.status = status::not_graded;
+    if (!has_json) r.checks.clear(), r.total = 0;
+    add_note(r, why.empty() ? (WIFSIGNALED(wait_status) ? fmt::format("the grader was killed by signal {}",
+                                                                       WTERMSIG(wait_status))
+                                                         : fmt::format("the grader exited with {}", code))
+                            : why);
+  }
+  r.feedback = notes_header(r) + out;
+  if (code != 0 && !err.empty()) r.feedback += "\n" + err;
+}
+
+struct Progress {
+  std::FILE* out;
+  bool terminal;
+  std::size_t total, done = 0;
+  Clock::time_point start = Clock::now();
+
+  static std::string duration(double s) {
+    if (s < 60) return fmt::format("{:.0f} s", s);
+    return fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60), std::fmod(s, 60.0));
+  }
+  void step(const GradeRecord& r, std::size_t running, std::size_t to_grade_done, std::size_t to_grade) {
+    ++done;
+    if (!out) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    std::string left = "";
+    if (to_grade_done > 0 && to_grade > to_grade_done)
+      left = fmt::format(", about {} left", duration(elapsed / to_grade_done * (to_grade - to_grade_done)));
+    const std::string what =
+        r.max_total > 0 ? fmt::format("{} {:g}/{:g}", r.status, r.total, r.max_total) : r.status;
+    if (terminal) {
+      constexpr int width = 30;
+      const int filled = static_cast<int>(width * done / std::max<std::size_t>(1, total));
+      fmt::print(out, "\r\033[K[{}{}] {}/{} {}: {}, {} grading{}", std::string(filled, '#'),
+                 std::string(width - filled, '.'), done, total, r.id, what, running, left);
+      if (done == total) fmt::print(out, "\n");
+    } else {
+      fmt::print(out, "[{}/{}] {}: {}{}\n", done, total, r.id, what, left);
+    }
+    std::fflush(out);
+  }
+};
+
+std::uint64_t options_key(const BatchOptions& o) {
+  std::uint64_t h = hash_file(14695981039346656037ull, o.grader);
+  // Not the submission timeout: it changes nothing about a grade that finished within it.
+  const std::string opts = fmt::format("{}|{}", o.check_timeout, o.memory_mb);
+  return hash_bytes(h, opts.data(), opts.size());
+}
+
+fs::path make_work_root(const fs::path& state_dir) {
+  // Folders of an earlier run that was killed: a grader it left behind may still write there,
+  // so each run grades in a fresh folder of its own.
+  for (const fs::directory_entry& e : fs::directory_iterator(state_dir))
+    if (e.is_directory() && e.path().filename().string().rfind("work-", 0) == 0) {
+      std::error_code ec;
+      fs::remove_all(e.path(), ec);
+    }
+  std::string templ = (state_dir / "work-XXXXXX").string();
+  if (!mkdtemp(templ.data())) throw Error(fmt::format("cannot create a work folder in {}", state_dir.string()));
+  return templ;
+}
+
+}  // namespace
+
+GradeRecord grade_submission(const fs::path& submission, const fs::path& work, const BatchOptions& o, bool hidden) {
+  GradeRecord r;
+  r.id = submission.filename().string();
+  r.source = r.id;
+  fs::create_directories(work);
+  std::vector<std::string> notes;
+  try {
+    if (!fs::is_directory(submission))
+      throw IncompleteSubmission(fmt::format("{} is not a folder", submission.string()));
+    stage_submission(submission, work / "submission", notes);
+  } catch (const ArchiveRefused& e) {
+    r.status = status::refused;
+    r.note = fmt::format("refused: {}", e.what());
+  } catch (const IncompleteSubmission& e) {
+    r.status = status::incomplete;
+    r.note = e.what();
+  }
+  if (!r.status.empty()) {
+    r.feedback = notes_header(r);
+    return r;
+  }
+  r.note = fmt::format("{}", fmt::join(notes, "; "));
+  const pid_t pid = spawn_grader(o, fs::absolute(work), hidden);
+  const auto started = Clock::now();
+  int ws = 0;
+  bool timed_out = false;
+  while (waitpid(pid, &ws, WNOHANG) == 0) {
+    if (std::chrono::duration<double>(Clock::now() - started).count() > o.submission_timeout) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &ws, 0);
+      timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  finish(r, fs::absolute(work), ws, timed_out, o, submission.string());
+  return r;
+}
+
+BatchResult grade_batch(const BatchOptions& o) {
+  BatchResult result;
+  const BatchOutputs out = outputs_for(o.gradebook);
+  std::vector<Submission> subs = list_submissions(o.submissions, result.skipped);
+  if (fs::exists(out.gradebook) && !o.force && !o.update)
+    throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
+                            "--force to grade everything again, or -o another file",
+                            out.gradebook.string()));
+  if (!fs::is_regular_file(o.grader))
+    throw Error(fmt::format("the grader {} does not exist; build gmmlab or give --grader", o.grader.string()));
+  std::error_code ec;
+  const fs::path out_dir = out.gradebook.parent_path().empty() ? fs::path(".") : out.gradebook.parent_path();
+  if (!fs::is_directory(out_dir, ec))
+    throw Error(fmt::format("the folder of {} does not exist; create it or give another -o", out.gradebook.string()));
+  fs::create_directories(out.state_dir, ec);
+  fs::create_directories(out.feedback_dir, ec);
+  if (ec || access(out.state_dir.c_str(), W_OK) != 0)
+    throw Error(fmt::format("cannot write in {}; give -o in a folder you can write", out_dir.string()));
+  // Absolute: each grader runs in its own folder, where a relative path would mean another file.
+  const fs::path work_root = fs::absolute(make_work_root(out.state_dir));
+
+  // Ids twice (alice/ and alice.zip): neither is graded, the instructor decides.
+  std::map<std::string, std::vector<std::string>> by_id;
+  for (const Submission& s : subs) by_id[s.id].push_back(s.path.filename().string());
+
+  const std::uint64_t grader_key = options_key(o);
+  result.records.resize(subs.size());
+  std::deque<std::size_t> queue;
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    GradeRecord& r = result.records[i];
+    r.id = subs[i].id;
+    r.source = subs[i].path.filename().string();
+    if (by_id[r.id].size() > 1) {
+      r.status = status::refused;
+      r.note = fmt::format("the id {} is used by {} submissions ({}): keep one and grade again", r.id,
+                           by_id[r.id].size(), fmt::join(by_id[r.id], ", "));
+      r.feedback = notes_header(r);
+      continue;
+    }
+    r.key = hash_bytes(content_hash(subs[i]), &grader_key, sizeof grader_key);
+    if (!o.force) {
+      if (auto saved = load_state(out.state_dir / (r.id + ".json"), r.key)) {
+        r = *saved;
+        ++result.reused;
+        continue;
+      }
+    }
+    queue.push_back(i);
+  }
+
+  Progress progress{o.progress, o.progress && isatty(fileno(o.progress)) != 0, subs.size()};
+  progress.done = subs.size() - queue.size();
+  const std::size_t to_grade = queue.size();
+  if (o.progress && result.reused > 0)
+    fmt::print(o.progress, "{} of {} submissions unchanged since the last run: not graded again\n", result.reused,
+               subs.size());
+
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  interrupted = 0;
+
+  const unsigned jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<Job> running;
+  auto save = [&](const GradeRecord& r) {
+    if (r.key != 0) write_text_atomically(out.state_dir / (r.id + ".json"), to_json(r).dump(1));
+  };
+  std::size_t graded_done = 0;
+  try {
+    while ((!queue.empty() || !running.empty()) && !interrupted) {
+      // Start what the cores allow. Unpacking happens here, one submission at a time, so the
+      // first grades start at once however large the class.
+      while (!queue.empty() && running.size() < jobs && !interrupted) {
+        const std::size_t i = queue.front();
+        queue.pop_front();
+        GradeRecord& r = result.records[i];
+        const fs::path work = work_root / r.id;
+        fs::create_directories(work);
+        std::vector<std::string> notes;
+        try {
+          fs::path unpacked = subs[i].path;
+          if (subs[i].archive) {
+            unpack_submission(subs[i].path, work / "unpacked");
+            unpacked = work / "unpacked";
+          }
+          stage_submission(unpacked, work / "submission", notes);
+        } catch (const ArchiveRefused& e) {
+          r.status = status::refused;
+          r.note = fmt::format("refused: {}", e.what());
+        } catch (const IncompleteSubmission& e) {
+          r.status = status::incomplete;
+          r.note = e.what();
+        }
+        if (!r.status.empty()) {
+          r.feedback = notes_header(r);
+          save(r);
+          ++graded_done;
+          progress.step(r, running.size(), graded_done, to_grade);
+          fs::remove_all(work, ec);
+          continue;
+        }
+        r.note = fmt::format("{}", fmt::join(notes, "; "));
+        running.push_back({i, work, spawn_grader(o, work), Clock::now()});
+      }
+      // Collect what finished; stop what ran too long.
+      bool any = false;
+      for (auto it = running.begin(); it != running.end();) {
+        int ws = 0;
+        const double seconds = std::chrono::duration<double>(Clock::now() - it->started).count();
+        bool timed_out = false;
+        pid_t done = waitpid(it->pid, &ws, WNOHANG);
+        if (done == 0 && seconds > o.submission_timeout) {
+          kill(-it->pid, SIGKILL);
+          waitpid(it->pid, &ws, 0);
+          timed_out = true;
+          done = it->pid;
+        }
+        if (done != it->pid) {
+          ++it;
+          continue;
+        }
+        GradeRecord& r = result.records[it->index];
+        finish(r, it->work, ws, timed_out, o, subs[it->index].path.string());
+        save(r);
+        ++result.graded_now;
+        ++graded_done;
+        fs::remove_all(it->work, ec);
+        it = running.erase(it);
+        progress.step(r, running.size(), graded_done, to_grade);
+        any = true;
+      }
+      if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  } catch (...) {
+    for (const Job& j : running) kill(-j.pid, SIGKILL), waitpid(j.pid, nullptr, 0);
+    throw;
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (interrupted) {
+    for (const Job& j : running) kill(-j.pid, SIGKILL), waitpid(j.pid, nullptr, 0);
+    fs::remove_all(work_root, ec);
+    throw Error(fmt::format("interrupted after {} of {} submissions; run the same command again to grade the rest "
+                            "(what is graded is kept)",
+                            progress.done, subs.size()));
+  }
+  fs::remove_all(work_root, ec);
+
+  for (const GradeRecord& r : result.records)
+    write_text_atomically(out.feedback_dir / (r.id + ".txt"), r.feedback);
+  write_gradebook(out.gradebook, result.records);
+  result.summary = summarize(result.records, result.skipped, out);
+  write_text_atomically(out.summary, result.summary);
+  draw_histogram(result.records, out.histogram);
+  return result;
+}
+
+}  // namespace gmmlab::course

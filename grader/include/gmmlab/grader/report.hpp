@@ -1,0 +1,37 @@
+#pragma once
+// What `gmmlab grade` prints and writes, from the runner's results: the text a student reads,
+// Gradescope's results.json, and JUnit XML for CI systems. Every function is deterministic in
+// the results (only Gradescope's execution_time is a measured time), so the same submission
+// graded twice reads the same.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gmmlab/grader/runner.hpp"
+
+namespace gmmlab::grader {
+
+struct ReportHeader {
+  std::string submission;  // as the user named it
+  std::string replay;      // the command that replays a check's exercise, with "{only}" for its name
+  std::vector<std::string> notes;  // compile errors, warnings: shown before the checks
+  double max_score = 0;    // the selected checks' points
+  double seconds = 0;      // so far (Gradescope's execution_time)
+};
+
+// "Z-score: mean 0 and population std 1 ........ 6/6"
+std::string check_line(const CheckResult& r);
+// The lines under a failed check (or, verbose, under any check): where, what, the hint, the
+// replay command. Indented by four spaces.
+std::string check_details(const CheckResult& r, const ReportHeader& h, bool verbose);
+double total_score(const std::vector<CheckResult>& results);
+std::string format_points(double points);  // 6, 4.5, 1.33
+
+std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h);
+std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeader& h);
+
+// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader (or a
+// grader killed mid-way) sees the old whole file or the new whole file, never a part.
+void write_atomically(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace gmmlab::grader

@@ -1,0 +1,51 @@
+#pragma once
+// The rubric: each check's title, points, visibility, partial credit, tolerance and why.
+// A person edits grader/rubric.toml; the checks read their tolerance from it, so the number
+// that decides a mark is written in one place, next to the reason for it.
+//
+// The file is a small subset of TOML, enough for a flat table per check:
+//   # a comment
+//   [Suite.TestName]            one section per check, named as its GoogleTest test
+//   key = "a string"            double quotes; \" and \\ are the only escapes
+//   key = 12                    a number (points may be fractional: 2.5)
+//   key = true                  or false
+// Keys a check must have: title, exercise (zscore|estep|mstep|em), file, function, points,
+// visibility (public|hidden), partial (true: credit in proportion to the cases passed),
+// tolerance (a number, 0 when the check is exact) and why (the tolerance's reason).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gmmlab::grader {
+
+struct RubricCheck {
+  std::string id;        // "ZScore.MeanZeroPopulationStdOne": the GoogleTest test's full name
+  std::string title;     // "Z-score: mean 0 and population std 1"
+  std::string exercise;  // zscore, estep, mstep or em (what --only selects)
+  std::string file;      // "student/e_step.cpp"
+  std::string function;  // "responsibilities()"
+  double points = 0;
+  bool hidden = false;
+  bool partial = false;
+  double tolerance = 0;
+  std::string why;
+};
+
+struct Rubric {
+  std::vector<RubricCheck> checks;  // in the file's order: the order of every report
+  double total() const;
+  const RubricCheck* find(const std::string& id) const;
+};
+
+// Throws gmmlab::Error naming the file and line of the first problem.
+Rubric parse_rubric(const std::string& text, const std::string& source_name);
+Rubric load_rubric(const std::filesystem::path& path);
+
+// The rubric this grader was built with (grader/rubric.toml, compiled in, so that what a
+// student could edit in their copy never changes the marks).
+const Rubric& built_in_rubric();
+
+// The exercise names --only accepts, in order.
+const std::vector<std::string>& exercise_names();
+
+}  // namespace gmmlab::grader

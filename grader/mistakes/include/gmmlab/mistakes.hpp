@@ -1,0 +1,60 @@
+#pragma once
+// The known wrong answers to the lab's exercises, recognised by computing each wrong variant
+// from the same inputs and comparing, never by guessing from the numbers' look. One detector,
+// used by the grader's feedback and by `gmmlab trace compare`, so both say the same words.
+//
+// Links only the core: every variant is written here in plain Armadillo, independently of the
+// reference and of any student code.
+#include <armadillo>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gmmlab::mistakes {
+
+// What a student's answer is: the part of an exercise the detector looks at.
+enum class Part { zscore, gamma, log_likelihood, means, covariances, priors };
+
+struct Mistake {
+  std::string_view id;    // stable, e.g. "zscore-n-minus-1"; tests and the rubric use it
+  Part part;
+  std::string_view name;  // plain words: what the answer did
+  std::string_view hint;  // what to do instead, pointing at the handout
+};
+
+// Every known mistake, in the order the detector tries them.
+const std::vector<Mistake>& catalogue();
+const Mistake& by_id(std::string_view id);  // throws std::out_of_range for an unknown id
+
+// Each function returns the first known mistake whose answer, computed from the same inputs,
+// agrees with `got` (NaN where it has NaN), or nothing. `log_weighted` is the N x K matrix
+// a_nk = ln(pi_k N(x_n | mu_k, Sigma_k)) the student's E-step was given.
+std::optional<Mistake> recognise_zscore(const arma::mat& raw, const arma::mat& got);
+std::optional<Mistake> recognise_gamma(const arma::mat& log_weighted, const arma::mat& got);
+std::optional<Mistake> recognise_log_likelihood(const arma::mat& log_weighted, double got);
+std::optional<Mistake> recognise_means(const arma::mat& x, const arma::mat& gamma, const arma::mat& got);
+// `new_means` are the means the covariances were asked to use (the student's own, from the
+// same M-step); `old_means` those of the mixture that produced gamma.
+std::optional<Mistake> recognise_covariances(const arma::mat& x, const arma::mat& gamma, const arma::mat& new_means,
+                                             const arma::mat& old_means, const arma::cube& got);
+std::optional<Mistake> recognise_priors(const arma::mat& gamma, const arma::vec& got);
+
+// The wrong variants themselves, for tests and for anyone who wants to show one.
+arma::mat wrong_zscore(std::string_view id, const arma::mat& raw);
+arma::mat wrong_gamma(std::string_view id, const arma::mat& log_weighted);
+double wrong_log_likelihood(std::string_view id, const arma::mat& log_weighted);
+arma::mat wrong_means(std::string_view id, const arma::mat& x, const arma::mat& gamma);
+arma::cube wrong_covariances(std::string_view id, const arma::mat& x, const arma::mat& gamma,
+                             const arma::mat& new_means, const arma::mat& old_means);
+arma::vec wrong_priors(std::string_view id, const arma::mat& gamma);
+
+// The right covariances about the given centres (sum_n gamma_nk (x_n - c_k)^T (x_n - c_k) / N_k):
+// what every covariance variant differs from, and what the grader compares a student's
+// covariances with when the student's own means (which they are about) are not the reference's.
+arma::cube covariances_about(const arma::mat& x, const arma::mat& gamma, const arma::mat& centres);
+
+// "the answer <name>; <hint>" as one sentence pair, the form every tool prints.
+std::string describe(const Mistake& m);
+
+}  // namespace gmmlab::mistakes

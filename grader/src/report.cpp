@@ -1,0 +1,145 @@
+#include "gmmlab/grader/report.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "gmmlab/errors.hpp"
+
+namespace gmmlab::grader {
+
+namespace {
+
+constexpr std::size_t kLineWidth = 78;
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+std::string indent(const std::string& text, const std::string& prefix) {
+  return prefix + replace_all(text, "\n", "\n" + prefix);
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        // Control characters a worker may have printed are not allowed in XML 1.0.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += '?';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_points(double points) { return fmt::format("{:g}", std::round(points * 100) / 100); }
+
+double total_score(const std::vector<CheckResult>& results) {
+  double t = 0;
+  for (const auto& r : results) t += r.score;
+  return std::round(t * 100) / 100;
+}
+
+std::string check_line(const CheckResult& r) {
+  const std::string points = fmt::format("{}/{}", format_points(r.score), format_points(r.check->points));
+  const std::string& title = r.check->title;
+  const std::size_t dots = title.size() + points.size() + 6 <= kLineWidth ? kLineWidth - title.size() - points.size() - 2 : 4;
+  return fmt::format("{} {} {}", title, std::string(dots, '.'), points);
+}
+
+std::string check_details(const CheckResult& r, const ReportHeader& h, bool verbose) {
+  std::string out;
+  if (!r.passed()) {
+    out += fmt::format("    {}, {}:\n", r.check->file, r.check->function);
+    for (const auto& f : r.failures) out += indent(f, "      ") + "\n";
+    std::string replay = replace_all(h.replay, "{only}", r.check->exercise);
+    out += fmt::format("    Replay: {}\n", replay);
+  }
+  if (verbose) {
+    for (const auto& d : r.details) out += indent("ok: " + d, "      ") + "\n";
+    out += fmt::format("      tolerance {:g}: {}\n", r.check->tolerance, r.check->why);
+  }
+  return out;
+}
+
+std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h) {
+  nlohmann::json tests = nlohmann::json::array();
+  int number = 0;
+  for (const auto& r : results) {
+    std::string output = check_details(r, h, true);
+    tests.push_back({{"name", r.check->title},
+                     {"number", std::to_string(++number)},
+                     {"score", std::round(r.score * 100) / 100},
+                     {"max_score", r.check->points},
+                     {"status", r.passed() ? "passed" : "failed"},
+                     {"output", output},
+                     {"visibility", r.check->hidden ? "after_due_date" : "visible"}});
+  }
+  std::string summary;
+  for (const auto& n : h.notes) summary += n + "\n";
+  summary += fmt::format("Total: {}/{}", format_points(total_score(results)), format_points(h.max_score));
+  const nlohmann::json doc = {{"score", total_score(results)},
+                              {"max_score", h.max_score},
+                              {"execution_time", std::round(h.seconds * 100) / 100},
+                              {"output", summary},
+                              {"stdout_visibility", "hidden"},
+                              {"tests", tests}};
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeader& h) {
+  int failures = 0;
+  for (const auto& r : results) failures += r.passed() ? 0 : 1;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\">\n", results.size(), failures);
+  out += fmt::format("  <testsuite name=\"gmmlab grade {}\" tests=\"{}\" failures=\"{}\">\n", xml_escape(h.submission),
+                     results.size(), failures);
+  for (const auto& r : results) {
+    const auto dot = r.check->id.find('.');
+    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",
+                       xml_escape(r.check->id.substr(0, dot)), xml_escape(r.check->id.substr(dot + 1)), r.seconds);
+    out += fmt::format("      <properties><property name=\"score\" value=\"{}\"/><property name=\"max_score\" "
+                       "value=\"{}\"/></properties>\n",
+                       format_points(r.score), format_points(r.check->points));
+    if (!r.passed())
+      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(r.check->title),
+                         xml_escape(check_details(r, h, false)));
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+void write_atomically(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw Error(fmt::format("cannot write '{}'; check that its folder exists and is writable", path.string()));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw Error(fmt::format("cannot write '{}'; check that its folder exists and is writable", path.string()));
+  }
+}
+
+}  // namespace gmmlab::grader

@@ -1,0 +1,20 @@
+#pragma once
+// What a file named as an input may be: a regular file (or a link to one) of bounded size.
+// A FIFO would block the tool forever and a device such as /dev/zero never ends, so both are
+// refused before anything is read; a file larger than the reader's limit is refused before it
+// fills the memory.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace gmmlab {
+
+// The whole of a regular file of at most `max_bytes`. Throws gmmlab::Error starting with
+// `what` and the quoted path when it does not exist, is a folder, a device, a FIFO or a
+// socket, cannot be read, or is larger than `max_bytes`.
+std::string read_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes);
+
+// The same checks without reading (nothing is opened that could block).
+void check_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes);
+
+}  // namespace gmmlab

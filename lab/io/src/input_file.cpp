@@ -1,0 +1,85 @@
+#include "gmmlab/input_file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "gmmlab/errors.hpp"
+
+namespace gmmlab {
+
+namespace {
+
+std::string human(std::uint64_t bytes) {
+  return bytes >= (1ULL << 30) ? fmt::format("{} GiB", bytes >> 30)
+         : bytes >= (1ULL << 20) ? fmt::format("{} MiB", bytes >> 20)
+                                 : fmt::format("{} bytes", bytes);
+}
+
+// Throws unless `st` (of the file itself, links followed) is a regular file within the limit.
+void check_status(const struct stat& st, const std::string& source, std::uint64_t max_bytes) {
+  if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} is a folder; give a file", source));
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    throw Error(fmt::format("{} is a device, not a file; give a regular file", source));
+  if (S_ISFIFO(st.st_mode))
+    throw Error(fmt::format("{} is a FIFO (named pipe), which may never end; save the data to a file and give that",
+                            source));
+  if (!S_ISREG(st.st_mode)) throw Error(fmt::format("{} is not a regular file; give a file", source));
+  if (std::uint64_t(st.st_size) > max_bytes)
+    throw Error(fmt::format("{} is {}, more than the {} this reader accepts; give the right file", source,
+                            human(std::uint64_t(st.st_size)), human(max_bytes)));
+}
+
+}  // namespace
+
+void check_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes) {
+  const std::string source = fmt::format("{} '{}'", what, path.string());
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw Error(errno == ENOENT ? fmt::format("{} does not exist; check the path", source)
+                                : fmt::format("{} cannot be read ({}); check the path", source, std::strerror(errno)));
+  check_status(st, source, max_bytes);
+}
+
+std::string read_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes) {
+  check_regular_file(path, what, max_bytes);
+  const std::string source = fmt::format("{} '{}'", what, path.string());
+  // O_NONBLOCK: should a FIFO take the file's place after the check, open() still returns.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw Error(fmt::format("{} cannot be read ({}); check its permissions", source, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) st.st_mode = 0;
+  try {
+    check_status(st, source, max_bytes);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw Error(fmt::format("{} cannot be read ({}); check the file", source, std::strerror(err)));
+    }
+    if (n == 0) break;
+    if (bytes.size() + std::size_t(n) > max_bytes) {
+      ::close(fd);
+      throw Error(fmt::format("{} grew past the {} this reader accepts while it was read; give a finished file",
+                              source, human(max_bytes)));
+    }
+    bytes.append(buffer, std::size_t(n));
+  }
+  ::close(fd);
+  return bytes;
+}
+
+}  // namespace gmmlab

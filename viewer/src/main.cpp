@@ -1,0 +1,236 @@
+// gmmlab-viewer: step EM on a photo half-step by half-step and watch the Gaussians, the
+// responsibilities and the segmentation move. Reads like Dear ImGui's GLFW + OpenGL 3
+// example: init (fail early with a sentence), loop (poll, new frame, UI, render, swap),
+// cleanup in reverse.
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "app.hpp"
+#include "gmmlab/errors.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/sandbox.hpp"
+#include "gmmlab/submission_build.hpp"
+#include "script.hpp"
+#include "session.hpp"
+
+namespace fs = std::filesystem;
+using namespace gmmlab;
+using namespace gmmlab::viewer;
+
+namespace {
+
+struct Options {
+  std::string image, trace, script, state_file, impl = "reference", size = "1280x800", student;
+  arma::uword k = 3;
+  std::uint64_t seed = 0;
+  double ridge = 1e-6, tol = 1e-10;
+  int iterations = 500;
+};
+
+Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
+
+// The student's code runs in worker processes (the grader's sandbox): a TODO shows its
+// friendly line, a crash or an endless loop ends that call only, and Cancel kills it.
+Implementation student_implementation(const fs::path& worker, const std::string& note) {
+  auto steps = std::make_shared<IsolatedSteps>(worker, SandboxLimits{.seconds = 60, .memory_mb = 4096});
+  return {"student", steps, [steps] { steps->cancel(); }, note};
+}
+
+// A submission folder (--student) compiled the grader's way into a worker program; what did
+// not compile is said in the window, the skeleton's file standing in for it.
+struct StudentBuild {
+  fs::path worker, work_dir;
+  std::string note;
+  ~StudentBuild() {
+    std::error_code ec;
+    if (!work_dir.empty()) fs::remove_all(work_dir, ec);
+  }
+};
+
+void build_student(const std::string& folder, StudentBuild& out) {
+  if (folder.empty()) return;
+  out.work_dir = fs::temp_directory_path() / fmt::format("gmmlab-viewer-{}", ::getpid());
+  fs::create_directories(out.work_dir);
+  fmt::print(stderr, "gmmlab-viewer: compiling '{}' ...\n", folder);
+  const SubmissionBuild b = build_submission(folder, out.work_dir);
+  out.worker = b.worker;
+  for (const FileBuild& f : b.files)
+    if (!f.compiled) {
+      const std::string first = f.errors.substr(0, f.errors.find('\n'));
+      out.note += fmt::format("{} did not compile, the skeleton's is used: {}\n", exercise_file(f.exercise), first);
+    }
+  for (const std::string& w : b.warnings) out.note += w + "\n";
+}
+
+// Latin, Greek (pi, mu, Sigma, gamma, sigma), the transpose's T, dashes, arrows, sum and minus.
+const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x1D40, 0x1D40, 0x2010, 0x2030, 0x2190, 0x21FF,
+                           0x2200, 0x22FF, 0};
+
+void load_fonts(ImGuiIO& io) {
+  const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  std::error_code ec;
+  if (fs::is_regular_file(font, ec)) io.Fonts->AddFontFromFileTTF(font, 15.0f, nullptr, kGlyphs);
+  else io.Fonts->AddFontDefault();  // Greek letters show as '?', everything else works
+}
+
+int run(const Options& o, const std::vector<Action>& script) {
+  int width = 1280, height = 800;
+  if (std::sscanf(o.size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 480)
+    throw CLI::ValidationError("--size", fmt::format("'{}' is not WIDTHxHEIGHT of at least 640x480", o.size));
+
+  Settings settings;
+  settings.image = o.image;
+  settings.k = o.k;
+  settings.seed = o.seed;
+  settings.em.reg_covar = o.ridge;
+  settings.em.tolerance = o.tol;
+  settings.em.max_iterations = o.iterations;
+  settings.mode = parse_mode(o.impl);
+  validate(settings);
+  StudentBuild student;
+  build_student(o.student, student);
+
+  glfwSetErrorCallback([](int, const char*) {});  // glfwInit's failure is explained below
+  if (!glfwInit()) {
+    fmt::print(stderr, "gmmlab-viewer: cannot open a window: {}; run it on a desktop, or headless under "
+                       "xvfb-run -a -s '-screen 0 1280x800x24' gmmlab-viewer ...\n",
+               std::getenv("DISPLAY") ? fmt::format("the display '{}' does not answer", std::getenv("DISPLAY"))
+                                      : std::string("there is no display (DISPLAY is not set)"));
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "GMM Lab viewer", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    fmt::print(stderr, "gmmlab-viewer: cannot create an OpenGL 3.3 window on this display; install Mesa "
+                       "(libgl1-mesa-dri) or update the graphics driver\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(window);
+  const bool scripted = !script.empty();
+  glfwSwapInterval(scripted ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  // Xvfb's pointer sits mid-screen and would open hover tooltips in every screenshot.
+  if (scripted) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  load_fonts(io);
+  ImGui::StyleColorsDark();
+  ImGui::GetStyle().FrameRounding = 3;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+
+  int status = 0;
+  {
+    Session session(settings, reference_implementation, [&student] {
+      return student_implementation(student.worker.empty() ? default_student_worker() : student.worker, student.note);
+    });
+    if (!o.trace.empty()) session.open_trace(o.trace);
+    else session.reset();
+    App app(session, window, o.state_file.empty() ? std::nullopt : std::optional<fs::path>(o.state_file));
+    if (scripted) app.set_scripted();
+    glfwSetWindowUserPointer(window, &app);
+    // A dropped file goes the way a typed path or a command-line photo goes.
+    glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
+      if (count > 0) static_cast<App*>(glfwGetWindowUserPointer(w))->open_dropped(paths[0]);
+    });
+
+    std::size_t next = 0;
+    const Action* opened = nullptr;  // the last action that opened something, checked once it settles
+    while (!glfwWindowShouldClose(window) && !app.quit()) {
+      if (scripted) glfwPollEvents();
+      else glfwWaitEventsTimeout(1.0 / 30);  // redraws at least 30 times a second, sleeps otherwise
+      ImGui_ImplOpenGL3_NewFrame();
+      ImGui_ImplGlfw_NewFrame();
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
+      int fw = 0, fh = 0;
+      glfwGetFramebufferSize(window, &fw, &fh);
+      glViewport(0, 0, fw, fh);
+      glClearColor(0.1f, 0.1f, 0.12f, 1);
+      glClear(GL_COLOR_BUFFER_BIT);
+      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      if (scripted && app.settled()) {
+        try {
+          if (opened && !session.error().empty())
+            throw Error(fmt::format("script {}: {}", opened->what(), session.error()));
+          if (next == script.size()) break;
+          const Action& a = script[next++];
+          opened = a.verb == "open" || a.verb == "trace" || a.verb == "reset" ? &a : nullptr;
+          app.execute(a);
+        } catch (const Error& e) {
+          // Every failed action is named, also when the sentence comes from the lab (a file
+          // that cannot be written).
+          const std::string m = e.what();
+          const Action& a = script[next - 1];
+          fmt::print(stderr, "gmmlab-viewer: {}\n", m.starts_with("script ") ? m : fmt::format("script {}: {}", a.what(), m));
+          status = 1;
+          break;
+        }
+      }
+      glfwSwapBuffers(window);
+    }
+    glfwSetWindowUserPointer(window, nullptr);
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"gmmlab-viewer: step EM on a photo and watch the Gaussians, the responsibilities and the "
+               "segmentation move (viewer/README.md)"};
+  Options o;
+  cli.add_option("image", o.image, "Photo to open (default: the bundled sample)");
+  cli.add_option("--trace", o.trace, "Replay a saved trace (gmmlab trace record) instead");
+  cli.add_option("-k", o.k, "Number of Gaussian components (default 3)");
+  cli.add_option("--seed", o.seed, "Seed of the k-means start (default 0)");
+  cli.add_option("--ridge,--reg-covar", o.ridge, "Ridge added to every covariance after each M-step (default 1e-6)");
+  cli.add_option("--iterations", o.iterations, "Iteration cap (default 500)");
+  cli.add_option("--tol", o.tol, "Stop when the log-likelihood changes by less than this (default 1e-10)");
+  cli.add_option("--impl", o.impl, "reference, student, or both side by side (default reference)");
+  cli.add_option("--student", o.student, "Run the student side from this submission folder (compiled as the grader "
+                                         "does) instead of this build's student/");
+  cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
+                                       "screenshot a.png\"");
+  cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)");
+  cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return cli.exit(e);
+    fmt::print(stderr, "gmmlab-viewer: {}; see gmmlab-viewer --help\n", e.what());
+    return 2;
+  }
+  try {
+    std::vector<Action> script;
+    if (!o.script.empty()) script = parse_script(o.script);
+    return run(o, script);
+  } catch (const CLI::ValidationError& e) {
+    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
+    return 2;
+  } catch (const Error& e) {
+    // The command line or the script is malformed, or a value is out of range.
+    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,480 @@
+#include "model.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <opencv2/imgproc.hpp>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/pipeline.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/render.hpp"
+#include "gmmlab/trace_run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gmmlab::viewer {
+
+// ---- Worker -----------------------------------------------------------------------------------
+
+Worker::Worker() : thread_([this] { loop(); }) {}
+
+Worker::~Worker() {
+  {
+    std::lock_guard lock(m_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+void Worker::post(std::function<void()> job) {
+  ++pending_;
+  {
+    std::lock_guard lock(m_);
+    jobs_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void Worker::loop() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(m_);
+      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (stop_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+    --pending_;
+  }
+}
+
+// ---- Problem ----------------------------------------------------------------------------------
+
+namespace {
+
+// What the panels need of a photo: a display-size copy, a feature-space sample, the principal axes.
+void prepare_panels(Problem& p) {
+  const Image& im = p.image;
+  const double scale = std::min(1.0, double(kMaxDisplay) / std::max(im.height, im.width));
+  p.display_width = std::max(1, int(std::lround(im.width * scale)));
+  p.display_height = std::max(1, int(std::lround(im.height * scale)));
+  p.display_index.set_size(arma::uword(p.display_width) * arma::uword(p.display_height));
+  for (int y = 0; y < p.display_height; ++y) {
+    const arma::uword sy = std::min<arma::uword>(im.height - 1, arma::uword((y + 0.5) * im.height / p.display_height));
+    for (int x = 0; x < p.display_width; ++x) {
+      const arma::uword sx = std::min<arma::uword>(im.width - 1, arma::uword((x + 0.5) * im.width / p.display_width));
+      p.display_index[arma::uword(y) * p.display_width + x] = sy * im.width + sx;
+    }
+  }
+  // Raw values to 0..1 RGB, whatever the bit depth and channel count.
+  const double full = im.bit_depth == 16 ? 65535.0 : 255.0;
+  auto rgb = [&](arma::uword n) {
+    if (im.channels == 1) {
+      const double g = im.pixels(n, 0) / full;
+      return std::array<double, 3>{g, g, g};
+    }
+    return std::array<double, 3>{im.pixels(n, 2) / full, im.pixels(n, 1) / full, im.pixels(n, 0) / full};
+  };
+  p.photo.create(p.display_height, p.display_width, CV_8UC3);
+  auto* px = p.photo.ptr<cv::Vec3b>();
+  for (arma::uword j = 0; j < p.display_index.n_elem; ++j) {
+    const auto c = rgb(p.display_index[j]);
+    px[j] = {cv::saturate_cast<uchar>(c[0] * 255), cv::saturate_cast<uchar>(c[1] * 255),
+             cv::saturate_cast<uchar>(c[2] * 255)};
+  }
+  const arma::uword n = p.x.n_rows, m = std::min(n, kFeatureSample);
+  p.sample.set_size(m);
+  p.sample_colours.set_size(m, 3);
+  for (arma::uword i = 0; i < m; ++i) {
+    // Evenly spaced, offset by half a gap so that a small image is not sampled at its edges only.
+    p.sample[i] = std::min(n - 1, arma::uword((i + 0.5) * double(n) / double(m)));
+    const auto c = rgb(p.sample[i]);
+    p.sample_colours.row(i) = arma::rowvec{c[0], c[1], c[2]};
+  }
+  p.principal_axes.zeros(p.x.n_cols, 2);
+  if (p.x.n_cols >= 2) {
+    arma::vec values;
+    arma::mat vectors;
+    if (arma::eig_sym(values, vectors, arma::cov(p.x)))  // ascending: the last two are the largest
+      p.principal_axes = arma::fliplr(vectors.tail_cols(2));
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<Problem> make_problem(const fs::path& image, arma::uword k, std::uint64_t seed) {
+  auto p = std::make_shared<Problem>();
+  p->spec = {.image = image, .k = k, .seed = seed, .init = std::nullopt};
+  static_cast<gmmlab::Problem&>(*p) = prepare(p->spec, ReferenceSteps());
+  p->source = image.filename().string();
+  prepare_panels(*p);
+  return p;
+}
+
+std::shared_ptr<Problem> make_problem(const Trace& trace) {
+  const fs::path path = trace.input.path;
+  auto p = std::make_shared<Problem>();
+  p->spec = {.image = path, .k = trace.settings.k, .seed = trace.settings.seed, .init = std::nullopt};
+  p->image = load_traced_photo(trace, path, "open the trace from the folder it was recorded in");
+  p->x = ReferenceSteps().zscore(p->image.pixels);
+  p->initial = trace.initial;
+  validate_mixture(p->initial, p->x.n_cols, "the trace's initial mixture");
+  p->source = path.filename().string();
+  prepare_panels(*p);
+  return p;
+}
+
+// ---- Records ----------------------------------------------------------------------------------
+
+std::string describe(const Record& r) {
+  switch (r.kind) {
+    case Record::Kind::start: return "k-means start";
+    case Record::Kind::e_step: return fmt::format("E-step {}", r.iteration);
+    case Record::Kind::m_step: return fmt::format("M-step {}", r.iteration);
+  }
+  return {};
+}
+
+// Writes every half-step the driver reports into the lane's history.
+class Lane::Recorder : public EmObserver {
+ public:
+  explicit Recorder(Lane& lane) : lane_(lane) {}
+  void on_start(const Mixture& initial, const EmOptions&) override {
+    add({Record::Kind::start, 0, initial, std::nullopt, {}, {}});
+  }
+  void on_e_step(int iteration, const EStepSummary& e) override {
+    std::lock_guard lock(lane_.m_);
+    const Mixture current = lane_.view_.history.back().mixture;
+    push({Record::Kind::e_step, iteration, current, e.log_likelihood, e.soft_counts, {}});
+  }
+  void on_m_step(int iteration, const Mixture& next, std::span<const ComponentEvent> events) override {
+    std::lock_guard lock(lane_.m_);
+    const Record& e = lane_.view_.history.back();
+    push({Record::Kind::m_step, iteration, next, e.log_likelihood, e.soft_counts, {events.begin(), events.end()}});
+  }
+
+ private:
+  void add(Record r) {
+    std::lock_guard lock(lane_.m_);
+    push(std::move(r));
+  }
+  void push(Record r) {
+    lane_.view_.history.push_back(std::move(r));
+    ++lane_.changes_;
+  }
+  Lane& lane_;
+};
+
+// ---- Lane -------------------------------------------------------------------------------------
+
+Lane::Lane(Implementation impl) : impl_(std::move(impl)) { view_.name = impl_.name; }
+
+Lane::~Lane() { cancel(); }
+
+void Lane::cancel() {
+  cancel_ = true;
+  if (impl_.cancel_call) impl_.cancel_call();
+}
+
+LaneView Lane::view() const {
+  std::lock_guard lock(m_);
+  LaneView v = view_;
+  v.busy = worker_.busy();
+  return v;
+}
+
+void Lane::set_progress(std::string text) {
+  std::lock_guard lock(m_);
+  view_.progress = std::move(text);
+  ++changes_;
+}
+
+void Lane::stopped_if_finished() {
+  if (!run_ || !run_->finished()) return;
+  const EmOutcome& o = run_->outcome();
+  std::lock_guard lock(m_);
+  view_.finished = true;
+  view_.trace = tracer_->trace();
+  if (!o.usable()) {
+    view_.message = o.message;
+    view_.message_is_todo = o.reason == StopReason::not_implemented;
+  } else {
+    view_.message = fmt::format("EM {} after {} iterations", o.converged() ? "converged" : "reached the cap",
+                                o.iterations);
+  }
+  ++changes_;
+}
+
+void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, TraceInput input, TraceSettings settings) {
+  cancel_ = true;  // a running job stops at its next half-step
+  worker_.post([this, problem, options, input, settings]() mutable {
+    cancel_ = false;
+    run_.reset();
+    gamma_cache_.clear();
+    {
+      std::lock_guard lock(m_);
+      view_ = LaneView{};
+      view_.name = impl_.name;
+      ++changes_;
+    }
+    problem_ = std::move(problem);
+    settings.implementation = impl_.name;
+    tracer_ = std::make_unique<TraceRecorder>(std::move(input), std::move(settings));
+    recorder_ = std::make_unique<Recorder>(*this);
+    observers_ = std::make_unique<ObserverList>();
+    observers_->add(recorder_.get());
+    observers_->add(tracer_.get());
+    try {
+      run_ = std::make_unique<EmRun>(*impl_.steps, problem_->x, problem_->initial, options, observers_.get());
+    } catch (const Error& e) {
+      std::lock_guard lock(m_);
+      view_.message = e.what();
+      view_.finished = true;
+      ++changes_;
+      return;
+    }
+    {
+      std::lock_guard lock(m_);
+      view_.trace = tracer_->trace();
+    }
+    show_now(0, nullptr);
+  });
+}
+
+void Lane::replay(std::shared_ptr<const Problem> problem, const Trace& trace) {
+  cancel_ = true;
+  worker_.post([this, problem, trace] {
+    cancel_ = false;
+    run_.reset();
+    gamma_cache_.clear();
+    problem_ = problem;
+    std::vector<Record> history{{Record::Kind::start, 0, trace.initial, std::nullopt, {}, {}}};
+    for (const TraceIteration& it : trace.iterations) {
+      history.push_back({Record::Kind::e_step, it.iteration, history.back().mixture, it.log_likelihood,
+                         it.soft_counts, {}});
+      if (!it.mixture) break;
+      history.push_back({Record::Kind::m_step, it.iteration, *it.mixture, it.log_likelihood, it.soft_counts,
+                         it.events});
+    }
+    {
+      std::lock_guard lock(m_);
+      view_ = LaneView{};
+      view_.name = impl_.name;
+      view_.history = std::move(history);
+      view_.finished = true;
+      view_.trace = trace;
+      view_.message = fmt::format("saved trace: {}", describe_ending(trace));
+      if (!trace.end.message.empty()) view_.message += ": " + trace.end.message;
+      ++changes_;
+    }
+    show_now(0, nullptr);
+  });
+}
+
+std::size_t Lane::history_size() const {
+  std::lock_guard lock(m_);
+  return view_.history.size();
+}
+
+void Lane::advance(int half_steps, bool full_iterations) {
+  cancel_ = false;
+  worker_.post([this, half_steps, full_iterations] {
+    const auto started = std::chrono::steady_clock::now();
+    int computed = 0;
+    std::size_t target = cursor_;
+    const arma::mat* posterior = nullptr;
+    for (int done = 0; done < half_steps && !cancel_;) {
+      if (target + 1 < history_size()) {  // already computed: replay it
+        ++target;
+        ++done;
+        continue;
+      }
+      if (!run_ || run_->finished()) break;
+      const bool whole = full_iterations && run_->next_half_step() == HalfStep::e_step && half_steps - done >= 2;
+      set_progress(fmt::format("{} {} …", whole ? "iteration" : half_step_name(run_->next_half_step()),
+                               run_->outcome().iterations + 1));
+      if (whole) {
+        run_->full_iteration();
+        done += 2;
+        computed += 2;
+      } else {
+        run_->half_step();
+        ++done;
+        ++computed;
+      }
+      target = history_size() - 1;
+    }
+    if (run_ && run_->posterior() && target + 1 == history_size()) posterior = &run_->posterior()->gamma;
+    stopped_if_finished();
+    const auto computed_at = std::chrono::steady_clock::now();
+    show_now(target, posterior);
+    if (computed > 0) {
+      const std::chrono::duration<double> em = computed_at - started, all = std::chrono::steady_clock::now() - started;
+      std::lock_guard lock(m_);
+      view_.timing = fmt::format("EM {:.2f} s, pictures {:.2f} s ({} half-step{})", em.count(),
+                                 all.count() - em.count(), computed, computed == 1 ? "" : "s");
+      ++changes_;
+    }
+  });
+}
+
+void Lane::back(int half_steps) {
+  worker_.post([this, half_steps] { show_now(cursor_ >= std::size_t(half_steps) ? cursor_ - half_steps : 0, nullptr); });
+}
+
+void Lane::go_to(std::size_t record) {
+  requested_ = record;
+  worker_.post([this] {
+    const std::size_t last = history_size() - 1;
+    show_now(std::min<std::size_t>(requested_.load(), last), nullptr);
+  });
+}
+
+void Lane::run_to_convergence() {
+  cancel_ = false;
+  worker_.post([this] {
+    using clock = std::chrono::steady_clock;
+    auto last_shown = clock::now();
+    while (run_ && !run_->finished() && !cancel_) {
+      run_->full_iteration();
+      if (clock::now() - last_shown > std::chrono::milliseconds(250)) {
+        last_shown = clock::now();
+        const auto& ll = run_->outcome().log_likelihood;
+        set_progress(fmt::format("iteration {}, log-likelihood {:.6e}", run_->outcome().iterations,
+                                 ll.empty() ? 0.0 : ll.back()));
+      }
+    }
+    stopped_if_finished();
+    show_now(history_size() - 1, nullptr);
+  });
+}
+
+std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const arma::mat* posterior) {
+  Record::Kind kind;
+  Mixture source;
+  std::size_t key;
+  {
+    std::lock_guard lock(m_);
+    kind = view_.history[record].kind;
+    // An M-step shows the responsibilities it was made from: those of the E-step before it.
+    key = kind == Record::Kind::m_step ? record - 1 : record;
+    source = view_.history[key].mixture;
+  }
+  for (const auto& [k, g] : gamma_cache_)
+    if (k == key) return g;
+  std::shared_ptr<const arma::mat> gamma;
+  if (posterior) {
+    gamma = std::make_shared<const arma::mat>(*posterior);
+  } else if (kind == Record::Kind::start) {
+    // The start: each pixel belongs wholly to its nearest mean (the k-means clusters).
+    const arma::mat& x = problem_->x;
+    arma::mat d(x.n_rows, source.components());
+    for (arma::uword k = 0; k < source.components(); ++k)
+      d.col(k) = arma::sum(arma::square(x.each_row() - source.means.row(k)), 1);
+    const arma::uvec nearest = arma::index_min(d, 1);
+    arma::mat g(x.n_rows, source.components(), arma::fill::zeros);
+    for (arma::uword n = 0; n < x.n_rows; ++n) g(n, nearest[n]) = 1;
+    gamma = std::make_shared<const arma::mat>(std::move(g));
+  } else {
+    set_progress("responsibilities for the panels …");
+    gamma = std::make_shared<const arma::mat>(impl_.steps->e_step(problem_->x, source).gamma);
+  }
+  if (gamma_cache_.size() >= 3) gamma_cache_.erase(gamma_cache_.begin());
+  gamma_cache_.emplace_back(key, gamma);
+  return gamma;
+}
+
+void Lane::show_now(std::size_t record, const arma::mat* posterior) {
+  cursor_ = record;
+  std::shared_ptr<const arma::mat> gamma;
+  std::string failure;
+  try {
+    gamma = compute_gamma(record, posterior);
+  } catch (const std::exception& e) {
+    failure = e.what();  // a student E-step that fails here failed in the run too; keep its message
+  }
+  Display d;
+  d.record = record;
+  if (gamma && gamma->n_rows == problem_->x.n_rows) {
+    d.gamma = gamma;
+    const arma::mat shown = gamma->rows(problem_->display_index);
+    cv::cvtColor(render_hard(shown, problem_->display_height, problem_->display_width), d.hard, cv::COLOR_BGR2RGB);
+    cv::cvtColor(render_soft(shown, problem_->display_height, problem_->display_width), d.soft, cv::COLOR_BGR2RGB);
+    d.sample_labels = most_likely(gamma->rows(problem_->sample));
+  }
+  std::lock_guard lock(m_);
+  d.version = view_.display.version + 1;
+  view_.display = std::move(d);
+  view_.cursor = record;
+  view_.progress.clear();
+  if (!failure.empty() && view_.message.empty()) view_.message = failure;
+  if (tracer_) view_.trace = tracer_->trace();
+  ++changes_;
+}
+
+std::shared_ptr<const arma::mat> Lane::displayed_gamma() const {
+  std::lock_guard lock(m_);
+  return view_.display.gamma;
+}
+
+// ---- Feature space ----------------------------------------------------------------------------
+
+const char* axes_name(Axes a) {
+  switch (a) {
+    case Axes::bg: return "B-G";
+    case Axes::br: return "B-R";
+    case Axes::gr: return "G-R";
+    case Axes::pca: return "PCA";
+  }
+  return "?";
+}
+
+Axes parse_axes(const std::string& name) {
+  for (Axes a : kAllAxes)
+    if (name == axes_name(a)) return a;
+  throw Error(fmt::format("'{}' is not a pair of axes; choose B-G, B-R, G-R or PCA", name));
+}
+
+arma::mat projection(const Problem& p, Axes a) {
+  const arma::uword d = p.x.n_cols;
+  arma::mat P(2, d, arma::fill::zeros);
+  auto pick = [&](arma::uword i, arma::uword j) {
+    if (i < d) P(0, i) = 1;
+    if (j < d) P(1, j) = 1;
+  };
+  switch (a) {
+    case Axes::bg: pick(0, 1); break;
+    case Axes::br: pick(0, 2); break;
+    case Axes::gr: pick(1, 2); break;
+    case Axes::pca: P = p.principal_axes.t(); break;
+  }
+  return P;
+}
+
+std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
+                                           double sigmas, int count) {
+  // The projection of a Gaussian is a Gaussian with mean P mu and covariance P Sigma P^T.
+  const arma::vec c = P * mean.t();
+  const arma::mat s = P * cov * P.t();
+  arma::vec values;
+  arma::mat vectors;
+  std::vector<std::array<double, 2>> points;
+  if (!arma::eig_sym(values, vectors, 0.5 * (s + s.t()))) return points;
+  const double a = sigmas * std::sqrt(std::max(values[0], 0.0)), b = sigmas * std::sqrt(std::max(values[1], 0.0));
+  for (int i = 0; i < count; ++i) {
+    const double t = 2 * arma::datum::pi * i / count;
+    const arma::vec q = c + a * std::cos(t) * vectors.col(0) + b * std::sin(t) * vectors.col(1);
+    points.push_back({q[0], q[1]});
+  }
+  return points;
+}
+
+cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma) {
+  return render_hard(gamma, p.image.height, p.image.width);
+}
+
+}  // namespace gmmlab::viewer

@@ -1,0 +1,189 @@
+#pragma once
+// The viewer's model, without any window: the photo and its Z-scored pixels (a Problem), and
+// one EM run per implementation shown (a Lane), each keeping every half-step it has made.
+// A Mixture is the whole state of EM, so a half-step's record is a mixture plus what its
+// E-step measured; the responsibilities the panels show are recomputed from a record when
+// it is looked at. All computing happens on worker threads; the UI thread only reads
+// snapshots, so student code can never freeze the window.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <opencv2/core.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmmlab/em.hpp"
+#include "gmmlab/image.hpp"
+#include "gmmlab/kmeans.hpp"
+#include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace.hpp"
+
+namespace gmmlab::viewer {
+
+// Runs jobs one after another on its own thread. busy() is true from post() until the job
+// has returned, so a caller that waits for !busy() sees the job's results.
+class Worker {
+ public:
+  Worker();
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  void post(std::function<void()> job);
+  bool busy() const { return pending_.load() > 0; }
+
+ private:
+  void loop();
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::atomic<int> pending_{0};
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// The lab's prepared problem (the photo, its pixels Z-scored by the reference, the start
+// mixture) and what the panels need of it, shared read-only by the lanes once made.
+struct Problem : gmmlab::Problem {
+  ProblemSpec spec;            // what was opened (a trace: its photo, K and seed)
+  // The panels show a photo of at most kMaxDisplay pixels on its long side: display pixel j
+  // is photo pixel display_index[j] (nearest neighbour). EM always runs on every pixel.
+  int display_height = 0, display_width = 0;
+  arma::uvec display_index;
+  cv::Mat photo;               // display size, RGB 8-bit
+  arma::uvec sample;           // the pixels drawn in the feature space
+  arma::mat sample_colours;    // their photo colours, RGB in [0, 1], one row each
+  arma::mat principal_axes;    // d x 2, the data's two first principal directions
+  std::string source;          // "chelsea.png" or "run.trace.json (chelsea.png)"
+};
+
+inline constexpr int kMaxDisplay = 720;
+inline constexpr arma::uword kFeatureSample = 4000;
+
+// Loads the photo, Z-scores it with the reference, and makes the k-means start. Throws
+// gmmlab::Error with the loader's one sentence.
+std::shared_ptr<Problem> make_problem(const std::filesystem::path& image, arma::uword k, std::uint64_t seed);
+// The photo a trace was recorded on (refused when its content differs), with the trace's start.
+std::shared_ptr<Problem> make_problem(const Trace& trace);
+
+// One half-step of a run (or the start).
+struct Record {
+  enum class Kind { start, e_step, m_step };
+  Kind kind = Kind::start;
+  int iteration = 0;                    // 0 for the start; E-step i and M-step i make iteration i
+  Mixture mixture;                      // after this half-step: what the ellipses show
+  std::optional<double> log_likelihood; // measured by this iteration's E-step
+  arma::vec soft_counts;                // N_k of this iteration's E-step (empty at the start)
+  std::vector<ComponentEvent> events;   // components the driver emptied in this M-step
+};
+std::string describe(const Record& r);  // "k-means start", "E-step 3", "M-step 3"
+
+// What the panels show for one record, made on the lane's worker.
+struct Display {
+  std::size_t record = 0;
+  // N x K responsibilities the panels show: an E-step's own; an M-step shows the
+  // responsibilities it was computed from; the start shows the k-means clusters as 0/1.
+  std::shared_ptr<const arma::mat> gamma;
+  cv::Mat hard, soft;        // display size, RGB
+  arma::uvec sample_labels;  // most likely component of each feature-space sample pixel
+  std::uint64_t version = 0; // changes whenever the pictures change
+};
+
+// How a step's computation is stopped: the reference checks `requested` between half-steps;
+// a student implementation in a worker process is also told to kill the running call.
+struct Implementation {
+  std::string name;                   // "reference", "student"
+  std::shared_ptr<const Steps> steps;
+  std::function<void()> cancel_call;  // may be empty
+  std::string note;                   // shown beside the lane, e.g. what did not compile
+};
+
+// Everything the UI reads of a lane, copied under the lane's lock.
+struct LaneView {
+  std::string name;
+  std::vector<Record> history;
+  std::size_t cursor = 0;      // the record the panels show
+  Display display;
+  bool busy = false;
+  bool finished = false;       // EM has stopped (converged, cap, failure): stepping only replays
+  std::string progress;        // while busy: what is being computed
+  std::string timing;          // how long the last computed step and its pictures took
+  std::string message;         // why the run stopped, when it failed (a student TODO, an error)
+  bool message_is_todo = false;
+  Trace trace;                 // the tracer's record of the live run, for the diff
+};
+
+class Lane {
+ public:
+  explicit Lane(Implementation impl);
+  ~Lane();
+
+  // Starts afresh from problem->initial with these options (records the start).
+  void start(std::shared_ptr<const Problem> problem, EmOptions options, TraceInput input, TraceSettings settings);
+  // Replays a saved trace: its records, no live run.
+  void replay(std::shared_ptr<const Problem> problem, const Trace& trace);
+
+  // Moves the cursor forward by half-steps: within the history where it is there, otherwise
+  // by computing. full_iterations: whole iterations (E then M) go through Steps::iterate, as
+  // `gmmlab segment` runs them.
+  void advance(int half_steps, bool full_iterations);
+  void back(int half_steps);
+  void go_to(std::size_t record);  // clamped to the history
+  // Full iterations until EM stops or cancel().
+  void run_to_convergence();
+  void cancel();
+
+  bool busy() const { return worker_.busy(); }
+  LaneView view() const;
+  std::uint64_t changes() const { return changes_.load(); }
+  const Implementation& implementation() const { return impl_; }
+  // The responsibilities the panels show now, at full size (for `save labels`).
+  std::shared_ptr<const arma::mat> displayed_gamma() const;
+
+ private:
+  class Recorder;
+  // Worker-thread only: moves the cursor to `record` and makes its display. posterior: the
+  // responsibilities the run has just computed for it, if any (saves an E-step).
+  void show_now(std::size_t record, const arma::mat* posterior);
+  std::shared_ptr<const arma::mat> compute_gamma(std::size_t record, const arma::mat* posterior);
+  void set_progress(std::string text);
+  void stopped_if_finished();
+  std::size_t history_size() const;
+
+  Implementation impl_;
+  std::atomic<bool> cancel_{false};
+  std::atomic<std::uint64_t> changes_{0};
+  std::atomic<std::size_t> requested_{0};  // go_to's latest target: a dragged scrubber posts many
+  std::size_t cursor_ = 0;                  // worker-thread only
+  mutable std::mutex m_;
+  LaneView view_;                                // guarded by m_
+  // Worker-thread only:
+  std::shared_ptr<const Problem> problem_;
+  std::unique_ptr<EmRun> run_;
+  std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<TraceRecorder> tracer_;
+  std::unique_ptr<ObserverList> observers_;
+  std::vector<std::pair<std::size_t, std::shared_ptr<const arma::mat>>> gamma_cache_;
+  Worker worker_;  // last: joined first, before what its jobs use is destroyed
+};
+
+// Where the feature-space panel projects the d-dimensional points.
+enum class Axes { bg, br, gr, pca };
+inline constexpr Axes kAllAxes[] = {Axes::bg, Axes::br, Axes::gr, Axes::pca};
+const char* axes_name(Axes a);  // "B-G", "B-R", "G-R", "PCA"
+// Throws gmmlab::Error for a name that is none of those.
+Axes parse_axes(const std::string& name);
+// 2 x d projection onto the chosen axes.
+arma::mat projection(const Problem& p, Axes a);
+// The points of the k-sigma ellipse of a Gaussian projected by P (2 x d), `count` of them.
+std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
+                                           double sigmas, int count = 64);
+
+// Hard segmentation at full size, in the lab palette, as `gmmlab segment` writes it.
+cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma);
+
+}  // namespace gmmlab::viewer

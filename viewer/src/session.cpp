@@ -1,0 +1,163 @@
+#include "session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace_run.hpp"
+
+namespace fs = std::filesystem;
+
+namespace gmmlab::viewer {
+
+const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::reference: return "reference";
+    case Mode::student: return "student";
+    case Mode::both: return "both";
+  }
+  return "?";
+}
+
+Mode parse_mode(const std::string& name) {
+  for (Mode m : {Mode::reference, Mode::student, Mode::both})
+    if (name == mode_name(m)) return m;
+  throw Error(fmt::format("'{}' is not an implementation; choose reference, student or both", name));
+}
+
+void validate(const Settings& s) {
+  if (s.k < 1 || s.k > 16) throw Error(fmt::format("K is {}; choose 1 to 16 components", s.k));
+  validate(s.em);
+}
+
+std::vector<fs::path> sample_images() {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(sample_image().parent_path(), ec))
+    if (entry.path().extension() == ".png") out.push_back(entry.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Session::Session(Settings settings, std::function<Implementation()> make_reference,
+                 std::function<Implementation()> make_student)
+    : settings_(std::move(settings)), make_reference_(std::move(make_reference)), make_student_(std::move(make_student)) {
+  if (settings_.image.empty()) settings_.image = sample_image();
+}
+
+void Session::load(std::function<Loaded()> job) {
+  loader_.post([this, job = std::move(job)] {
+    Loaded loaded;
+    try {
+      loaded = job();
+    } catch (const std::exception& e) {
+      loaded.error = e.what();
+    }
+    std::lock_guard lock(m_);
+    loaded_ = std::move(loaded);
+  });
+}
+
+void Session::reset() {
+  error_.clear();
+  try {
+    validate(settings_);
+  } catch (const Error& e) {
+    error_ = e.what();
+    return;
+  }
+  const Settings s = settings_;
+  load([s] { return Loaded{make_problem(s.image, s.k, s.seed), std::nullopt, {}}; });
+}
+
+void Session::open_image(const fs::path& path) {
+  settings_.image = path;
+  reset();
+}
+
+void Session::open_trace(const fs::path& path) {
+  error_.clear();
+  load([path] {
+    Trace t = read_trace(path);
+    auto p = make_problem(t);
+    p->source = fmt::format("{} ({})", path.filename().string(), p->source);
+    return Loaded{std::move(p), std::move(t), {}};
+  });
+}
+
+void Session::poll() {
+  std::optional<Loaded> loaded;
+  {
+    std::lock_guard lock(m_);
+    loaded.swap(loaded_);
+  }
+  if (!loaded) return;
+  if (!loaded->error.empty()) {
+    error_ = loaded->error;  // the app goes on with what it had
+    return;
+  }
+  start_lanes(*loaded);
+}
+
+void Session::start_lanes(const Loaded& loaded) {
+  problem_ = loaded.problem;
+  lanes_.clear();
+  student_error_.clear();
+  diff_.reset();
+  diff_changes_ = ~0ull;
+  replaying_ = loaded.trace.has_value();
+  if (replaying_) {
+    const Trace& t = *loaded.trace;
+    // A trace's mixtures live in the reference's Z-scored space; the reference recomputes
+    // the responsibilities the panels show.
+    Implementation impl = make_reference_();
+    impl.name = fmt::format("trace of {}", t.settings.implementation);
+    settings_.k = t.settings.k;
+    settings_.seed = t.settings.seed;
+    settings_.em = t.settings.em;
+    lanes_.push_back(std::make_unique<Lane>(std::move(impl)));
+    lanes_.back()->replay(problem_, t);
+    return;
+  }
+  const TraceInput input = trace_input(problem_->spec, *problem_);
+  const TraceSettings settings = trace_settings(problem_->spec, *problem_, settings_.em);
+  if (settings_.mode != Mode::student) lanes_.push_back(std::make_unique<Lane>(make_reference_()));
+  if (settings_.mode != Mode::reference) {
+    try {
+      lanes_.push_back(std::make_unique<Lane>(make_student_()));
+    } catch (const Error& e) {
+      student_error_ = e.what();
+    }
+  }
+  for (auto& lane : lanes_) lane->start(problem_, settings_.em, input, settings);
+}
+
+bool Session::busy() const {
+  {
+    std::lock_guard lock(m_);
+    if (loaded_) return true;
+  }
+  if (loader_.busy()) return true;
+  return std::any_of(lanes_.begin(), lanes_.end(), [](const auto& l) { return l->busy(); });
+}
+
+std::vector<Lane*> Session::lanes() {
+  std::vector<Lane*> out;
+  for (auto& l : lanes_) out.push_back(l.get());
+  return out;
+}
+
+std::optional<TraceDiff> Session::diff() {
+  if (lanes_.size() != 2 || lanes_[0]->busy() || lanes_[1]->busy()) return diff_;
+  const std::uint64_t changes = lanes_[0]->changes() * 1000003u + lanes_[1]->changes();
+  if (changes != diff_changes_) {
+    diff_changes_ = changes;
+    const LaneView reference = lanes_[0]->view(), student = lanes_[1]->view();
+    diff_ = diff_traces(student.trace, reference.trace, {}, "yours", "reference");
+  }
+  return diff_;
+}
+
+}  // namespace gmmlab::viewer

@@ -1,0 +1,270 @@
+// The viewer's model without a window: the script language, a lane's history of half-steps,
+// stepping against the EM driver, a student TODO, Cancel, the ellipses and the diff.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "gmmlab/errors.hpp"
+#include "gmmlab/reference.hpp"
+#include "gmmlab/testing/support.hpp"
+#include "model.hpp"
+#include "script.hpp"
+#include "session.hpp"
+
+namespace gmmlab::viewer {
+namespace {
+
+void wait_idle(const Lane& lane) {
+  while (lane.busy()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+void wait_idle(Session& s) {
+  do {
+    s.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  } while (s.busy());
+}
+
+std::string script_error(const std::string& script) {
+  try {
+    parse_script(script);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ScriptLanguage, ReadsTheIssuesExampleInOrder) {
+  const auto a = parse_script("reset; estep; mstep; step 5; screenshot a.png;\nset axes PCA; screenshot b.png");
+  ASSERT_EQ(a.size(), 7u);
+  EXPECT_EQ(a[3].verb, "step");
+  EXPECT_EQ(count_of(a[3]), 5);
+  EXPECT_EQ(a[5].words, (std::vector<std::string>{"axes", "PCA"}));
+  EXPECT_EQ(a[6].number, 7);
+}
+
+TEST(ScriptLanguage, EachBadActionGetsOneSentenceNamingIt) {
+  // Each bad script: the sentence names the action by number and as written.
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"reset; stpe", "action 2 ('stpe'): 'stpe' is not an action"},
+      {"step x", "action 1 ('step x'): 'x' is not a whole number"},
+      {"step 0", "action 1 ('step 0')"},
+      {"estep 2", "action 1 ('estep 2'): 'estep' takes 0 words"},
+      {"set k 0", "action 1 ('set k 0')"},
+      {"set axes X-Y", "action 1 ('set axes X-Y'): 'X-Y' is not a pair of axes"},
+      {"set impl bogus", "action 1 ('set impl bogus'): 'bogus' is not an implementation"},
+      {"set ridge -1", "action 1 ('set ridge -1'): the ridge '-1' must be a number of 0 or more"},
+      {"set colour blue", "colour is pixel or label"},
+      {"set speed 3", "there is no setting 'speed'"},
+      {"screenshot a.jpg", "'a.jpg' must end in .png"},
+      {"save labels a.json", "'a.json' must end in .png"},
+      {"save everything a.png", "save labels F.png or save mixture F.json"},
+  };
+  for (const auto& [script, expected] : cases) {
+    const std::string e = script_error(script);
+    EXPECT_NE(e.find(expected), std::string::npos) << script << " -> " << e;
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+  EXPECT_NE(script_error(" ; ;").find("the script has no actions"), std::string::npos);
+}
+
+class LaneTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { problem_ = make_problem(testing::sample_photo(), 3, 0); }
+  static std::shared_ptr<Problem> problem_;
+  static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
+  static void start(Lane& lane, EmOptions options = {}) {
+    lane.start(problem_, options, TraceInput{"chelsea.png", "0", 1, 1, 3}, TraceSettings{3, 0, {}, options, {}});
+  }
+};
+std::shared_ptr<Problem> LaneTest::problem_;
+
+TEST_F(LaneTest, HalfStepsAlternateAndBackReplaysWithoutComputing) {
+  Lane lane(reference());
+  start(lane);
+  lane.advance(1, false);
+  wait_idle(lane);
+  LaneView v = lane.view();
+  ASSERT_EQ(v.history.size(), 2u);
+  EXPECT_EQ(describe(v.history[1]), "E-step 1");
+  EXPECT_EQ(v.cursor, 1u);
+  ASSERT_TRUE(v.display.gamma);
+  EXPECT_EQ(v.display.gamma->n_rows, problem_->x.n_rows);
+  EXPECT_FALSE(v.display.hard.empty());
+  // An E-step moves no Gaussian.
+  EXPECT_TRUE(arma::approx_equal(v.history[1].mixture.means, v.history[0].mixture.means, "absdiff", 0));
+
+  lane.advance(1, false);
+  wait_idle(lane);
+  v = lane.view();
+  ASSERT_EQ(v.history.size(), 3u);
+  EXPECT_EQ(describe(v.history[2]), "M-step 1");
+  EXPECT_FALSE(arma::approx_equal(v.history[2].mixture.means, v.history[1].mixture.means, "absdiff", 1e-6));
+  // An M-step shows the responsibilities it was computed from: the E-step's.
+  const auto e_gamma = lane.displayed_gamma();
+
+  lane.back(2);
+  wait_idle(lane);
+  EXPECT_EQ(lane.view().cursor, 0u);
+  lane.advance(2, false);  // replayed from the history
+  wait_idle(lane);
+  v = lane.view();
+  EXPECT_EQ(v.history.size(), 3u);
+  EXPECT_EQ(v.cursor, 2u);
+  EXPECT_TRUE(arma::approx_equal(*lane.displayed_gamma(), *e_gamma, "absdiff", 0));
+  lane.go_to(99);  // clamped
+  wait_idle(lane);
+  EXPECT_EQ(lane.view().cursor, 2u);
+}
+
+TEST_F(LaneTest, StepsLandOnTheMixtureTheDriverMakes) {
+  EmOptions options;
+  options.max_iterations = 5;
+  Lane lane(reference());
+  start(lane, options);
+  lane.advance(1, false);  // one half-step, then whole iterations finish the cap
+  lane.advance(20, true);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  ASSERT_EQ(v.history.size(), 11u);
+  EXPECT_TRUE(v.finished);
+  const EmOutcome expected = run_em(ReferenceSteps(), problem_->x, problem_->initial, options);
+  EXPECT_TRUE(arma::approx_equal(v.history.back().mixture.means, expected.mixture.means, "reldiff", 1e-12));
+  EXPECT_TRUE(arma::approx_equal(v.history.back().mixture.covs, expected.mixture.covs, "reldiff", 1e-12));
+  EXPECT_DOUBLE_EQ(*v.history.back().log_likelihood, expected.log_likelihood.back());
+  EXPECT_NE(v.message.find("reached the cap after 5 iterations"), std::string::npos) << v.message;
+}
+
+// The reference's formulas behind an interface the tests below change one call of.
+class Delegating : public Steps {
+ public:
+  std::string_view name() const override { return "student"; }
+  arma::mat zscore(const arma::mat& raw) const override { return reference_.zscore(raw); }
+  Posterior e_step(const arma::mat& x, const Mixture& m) const override { return reference_.e_step(x, m); }
+  Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override { return reference_.m_step(x, gamma); }
+
+ protected:
+  ReferenceSteps reference_;
+};
+
+// A student whose E-step is still a TODO.
+class TodoSteps : public Delegating {
+ public:
+  std::string_view name() const override { return "student"; }
+  Posterior e_step(const arma::mat&, const Mixture&) const override {
+    throw NotImplemented(Exercise::e_step, "student/e_step.cpp", "compute gamma in responsibilities()");
+  }
+};
+
+TEST_F(LaneTest, AStudentTodoShowsTheFriendlyLineAndStops) {
+  Lane lane({"student", std::make_shared<TodoSteps>(), {}, {}});
+  start(lane);
+  lane.advance(2, true);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_TRUE(v.finished);
+  EXPECT_TRUE(v.message_is_todo);
+  EXPECT_NE(v.message.find("student/e_step.cpp"), std::string::npos) << v.message;
+  EXPECT_EQ(v.history.size(), 1u);  // the start, still shown
+  EXPECT_TRUE(v.display.gamma);
+}
+
+// An implementation slow enough that Cancel lands mid-run.
+class SlowSteps : public Delegating {
+ public:
+  Iteration iterate(const arma::mat& x, const Mixture& m) const override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return reference_.iterate(x, m);
+  }
+};
+
+TEST_F(LaneTest, CancelStopsARunToConvergence) {
+  EmOptions options;
+  options.max_iterations = 100000;
+  options.tolerance = 0;
+  bool told = false;
+  Lane lane({"reference", std::make_shared<SlowSteps>(), [&] { told = true; }, {}});
+  start(lane, options);
+  lane.run_to_convergence();
+  while (lane.view().history.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  lane.cancel();
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_TRUE(told);  // the implementation's own cancel (a worker process's kill) is called
+  EXPECT_LT(v.history.size(), 2u * 100000);
+  EXPECT_EQ(v.cursor + 1, v.history.size());
+  // The lane goes on afterwards.
+  lane.advance(1, false);
+  wait_idle(lane);
+  EXPECT_EQ(lane.view().cursor + 1, lane.view().history.size());
+}
+
+TEST(FeatureSpace, EllipsesAreTheProjectedCovariancesContours) {
+  const arma::mat P = {{1, 0, 0}, {0, 0, 1}};
+  const arma::rowvec mean = {0.5, -1, 2};
+  const arma::mat cov = {{2, 0.3, 0.5}, {0.3, 1, 0.1}, {0.5, 0.1, 0.8}};
+  const arma::mat s = P * cov * P.t();
+  const arma::vec c = P * mean.t();
+  for (double sigmas : {1.0, 2.0})
+    for (const auto& p : ellipse(P, mean, cov, sigmas, 32)) {
+      const arma::vec d = arma::vec{p[0], p[1]} - c;
+      EXPECT_NEAR(arma::as_scalar(d.t() * arma::inv(s) * d), sigmas * sigmas, 1e-9);
+    }
+  EXPECT_EQ(parse_axes("G-R"), Axes::gr);
+  EXPECT_THROW(parse_axes("R-G"), Error);
+}
+
+// A student whose M-step gets the priors wrong (divides by K instead of N).
+class WrongPriors : public Delegating {
+ public:
+  Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
+    Mixture m = reference_.m_step(x, gamma);
+    m.priors *= 0.5;
+    m.priors[0] += 0.5;
+    return m;
+  }
+};
+
+TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
+  Settings settings;
+  settings.mode = Mode::both;
+  Session s(
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<WrongPriors>(), {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  ASSERT_EQ(s.lanes().size(), 2u);
+  for (Lane* l : s.lanes()) l->advance(1, false);
+  wait_idle(s);
+  ASSERT_TRUE(s.diff());
+  EXPECT_TRUE(s.diff()->agree);  // the E-steps agree
+  for (Lane* l : s.lanes()) l->advance(1, false);
+  wait_idle(s);
+  const auto d = s.diff();
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->agree);
+  EXPECT_EQ(d->iteration, 1);
+  EXPECT_EQ(d->half_step, HalfStep::m_step);
+  EXPECT_EQ(d->quantity, "prior of component 1");
+}
+
+TEST(SessionOpen, AFileThatCannotBeOpenedLeavesItsSentenceAndTheOldPhoto) {
+  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  const auto before = s.problem();
+  ASSERT_TRUE(before);
+  s.open_image("/nonexistent/photo.png");
+  wait_idle(s);
+  EXPECT_NE(s.error().find("/nonexistent/photo.png"), std::string::npos) << s.error();
+  EXPECT_EQ(s.problem(), before);
+  s.open_trace("/nonexistent/run.trace.json");
+  wait_idle(s);
+  EXPECT_NE(s.error().find("run.trace.json"), std::string::npos) << s.error();
+  EXPECT_EQ(s.lanes().size(), 1u);
+}
+
+}  // namespace
+}  // namespace gmmlab::viewer

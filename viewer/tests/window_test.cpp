@@ -1,0 +1,171 @@
+// gmmlab-viewer in a real window under Xvfb, driven by its script language: what the
+// screenshots show, the labels against `gmmlab segment`, the Gaussians moving, bad scripts.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <set>
+
+#include "gmmlab/mixture_json.hpp"
+#include "gmmlab/render.hpp"
+#include "gmmlab/testing/support.hpp"
+
+namespace gmmlab::viewer {
+namespace {
+
+using testing::CommandResult;
+using testing::run_command;
+using testing::TempDir;
+
+CommandResult viewer(std::vector<std::string> args, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv{GMMLAB_XVFB_RUN, "-a", "-s", "-screen 0 1280x800x24", GMMLAB_VIEWER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, cwd);
+}
+
+cv::Mat read(const std::filesystem::path& p) {
+  cv::Mat m = cv::imread(p.string(), cv::IMREAD_COLOR);
+  EXPECT_FALSE(m.empty()) << p;
+  return m;
+}
+
+// A panel's rectangle from the state file, shrunk by a margin so that no border is inside.
+cv::Rect panel(const nlohmann::json& state, const std::string& name, int margin = 3) {
+  const auto r = state.at("rects").at(name);
+  const int x0 = int(std::ceil(r[0].get<double>())) + margin, y0 = int(std::ceil(r[1].get<double>())) + margin;
+  const int x1 = int(std::floor(r[2].get<double>())) - margin, y1 = int(std::floor(r[3].get<double>())) - margin;
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+std::set<std::array<int, 3>> colours(const cv::Mat& bgr) {
+  std::set<std::array<int, 3>> out;
+  for (int y = 0; y < bgr.rows; ++y)
+    for (int x = 0; x < bgr.cols; ++x) {
+      const cv::Vec3b c = bgr.at<cv::Vec3b>(y, x);
+      out.insert({c[2], c[1], c[0]});
+    }
+  return out;
+}
+
+class ViewerWindow : public ::testing::Test {
+ protected:
+  TempDir dir;
+  nlohmann::json state() { return nlohmann::json::parse(testing::read_file(dir / "state.json")); }
+};
+
+TEST_F(ViewerWindow, ScreenshotsAreDrawnAndTheSegmentationPanelIsInTheLabPalette) {
+  const CommandResult r = viewer({"-k", "3", "--state-file", "state.json", "--script",
+                                  "reset; estep; screenshot e.png; mstep; screenshot m.png"},
+                                 dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const cv::Mat e = read(dir / "e.png"), m = read(dir / "m.png");
+  ASSERT_EQ(e.size(), cv::Size(1280, 800));
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(e, mean, stddev);
+  EXPECT_GT(stddev[0] + stddev[1] + stddev[2], 60) << "a blank or flat window";
+  EXPECT_GT(colours(e).size(), 2000u);
+
+  const nlohmann::json s = state();
+  EXPECT_EQ(s["lanes"][0]["shown"], "M-step 1");
+  const cv::Rect seg = panel(s, "segmentation");
+  ASSERT_GT(seg.area(), 100 * 60);
+  std::set<std::array<int, 3>> palette;
+  for (arma::uword k = 0; k < 3; ++k) {
+    const cv::Vec3b c = palette_rgb(k);
+    palette.insert({c[0], c[1], c[2]});
+  }
+  EXPECT_EQ(colours(e(seg)), palette) << "the segmentation panel holds exactly the first three palette colours";
+
+  // The lesson of the two half-steps: an M-step moves the Gaussians (the feature-space panel
+  // changes) and leaves the responsibilities (the segmentation panel is the same).
+  const cv::Rect feature = panel(s, "feature_space");
+  EXPECT_GT(cv::norm(e(feature), m(feature), cv::NORM_L1), 1000.0) << "the ellipses did not move";
+  EXPECT_EQ(cv::norm(e(seg), m(seg), cv::NORM_L1), 0.0) << "an M-step changed the responsibilities shown";
+}
+
+TEST_F(ViewerWindow, LabelsAgreeWithGmmlabSegmentAfterTheSameIterations) {
+  // After 5 iterations, an E-step gives the responsibilities of the fifth mixture: the ones
+  // `gmmlab segment --iterations 5` paints.
+  const CommandResult r = viewer({"-k", "4", "--seed", "2", "--script", "step 5; estep; save labels viewer.png"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CommandResult s = run_command({GMMLAB_CLI, "segment", testing::sample_photo().string(), "-k", "4", "--seed", "2",
+                                       "--iterations", "5", "-q", "-o", (dir / "segment.png").string()});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const cv::Mat a = read(dir / "viewer.png"), b = read(dir / "segment.png");
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(cv::norm(a, b, cv::NORM_L1), 0.0);
+}
+
+TEST_F(ViewerWindow, TheMixtureMovesAtAnMStepAndNotAtAnEStep) {
+  const CommandResult r = viewer({"--script", "save mixture 0.json; estep; save mixture e.json; mstep; save mixture m.json"},
+                                 dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Mixture m0 = read_mixture_file(dir / "0.json", 3), me = read_mixture_file(dir / "e.json", 3),
+                mm = read_mixture_file(dir / "m.json", 3);
+  EXPECT_TRUE(arma::approx_equal(m0.means, me.means, "absdiff", 0));
+  EXPECT_GT(arma::abs(mm.means - me.means).max(), 1e-3);
+  EXPECT_GT(arma::abs(mm.covs - me.covs).max(), 1e-3);
+}
+
+TEST_F(ViewerWindow, ASavedTraceIsReplayedHalfStepByHalfStep) {
+  const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
+                                         "--iterations", "3", "-q", "-o", (dir / "run.trace.json").string()});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  const CommandResult r = viewer({"--trace", "run.trace.json", "--state-file", "state.json", "--script",
+                                  "forward 4; save mixture m2.json; back 3; forward 10"},
+                                 dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trace = read_json_file(dir / "run.trace.json", "trace");
+  const Mixture expected = mixture_from_json(trace["iterations"][1]["mixture"], "trace");
+  const Mixture shown = read_mixture_file(dir / "m2.json", 3);
+  EXPECT_TRUE(arma::approx_equal(shown.means, expected.means, "reldiff", 1e-12));
+  EXPECT_EQ(state()["lanes"][0]["shown"], "M-step 3");
+}
+
+// Runs the viewer with no display at all: what is refused before a window opens.
+CommandResult without_display(std::vector<std::string> args, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv{"/usr/bin/env", "-u", "DISPLAY", GMMLAB_VIEWER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, cwd);
+}
+
+TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
+  // Malformed: exit 2, before any window.
+  CommandResult r = without_display({"--script", "reset; step five"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "gmmlab-viewer: script action 2 ('step five'): 'five' is not a whole number of 1 or more\n");
+  // An action that cannot be done: exit 1, naming the action and the file.
+  r = viewer({"--script", "open missing.png; step"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("script action 1 ('open missing.png'): "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("missing.png"), std::string::npos) << r.err;
+  r = viewer({"--script", "mstep"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the next half-step is an E-step"), std::string::npos) << r.err;
+  r = viewer({"--script", "screenshot no/such/folder/a.png"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
+  r = without_display({"-k", "0"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("K is 0"), std::string::npos) << r.err;
+  // No display at all.
+  r = without_display({"--script", "reset"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("there is no display"), std::string::npos) << r.err;
+}
+
+#if GMMLAB_CLI_RUNS_SKELETON
+TEST_F(ViewerWindow, SideBySideTheSkeletonsTodoIsShownAndTheReferenceGoesOn) {
+  const CommandResult r = viewer({"--impl", "both", "--state-file", "state.json", "--script",
+                                  "estep; mstep; screenshot both.png"},
+                                 dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = state();
+  ASSERT_EQ(s["lanes"].size(), 2u);
+  EXPECT_EQ(s["lanes"][0]["shown"], "M-step 1");
+  EXPECT_NE(s["lanes"][1]["message"].get<std::string>().find("is not written yet"), std::string::npos);
+}
+#endif
+
+}  // namespace
+}  // namespace gmmlab::viewer
