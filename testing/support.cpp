@@ -32,7 +32,9 @@ TempDir::~TempDir() {
 
 CommandResult run_command(const std::vector<std::string>& argv, const fs::path& cwd) {
   int out_pipe[2], err_pipe[2];
-  if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec: only the dup2'd stdout/stderr reach the child. A grandchild that outlives it
+  // (an X server xvfb-run failed to stop, say) must not hold the pipes open and hang the reader.
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);

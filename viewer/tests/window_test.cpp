@@ -1,9 +1,11 @@
 // gmmlab-viewer in a real window under Xvfb, driven by its script language: what the
 // screenshots show, the labels against `gmmlab segment`, the Gaussians moving, bad scripts.
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <fstream>
 #include <set>
 
 #include "gmmlab/mixture_json.hpp"
@@ -18,9 +20,20 @@ using testing::run_command;
 using testing::TempDir;
 
 CommandResult viewer(std::vector<std::string> args, const std::filesystem::path& cwd) {
-  std::vector<std::string> argv{GMMLAB_XVFB_RUN, "-a", "-s", "-screen 0 1280x800x24", GMMLAB_VIEWER};
+  // xvfb-run -a takes the first free display from -n on; two runs starting together (another
+  // test, another build's tests) can pick the same one, so each process starts its search elsewhere.
+  const std::string first_display = std::to_string(100 + ::getpid() % 800);
+  // xvfb-run's own exit code is not the viewer's when its clean-up of its temporary folder fails
+  // (seen when runs follow each other quickly: it exits 5), so the viewer's code goes to a file.
+  std::vector<std::string> argv{GMMLAB_XVFB_RUN, "-a", "-n", first_display, "-s", "-screen 0 1280x800x24",
+                                "/bin/sh", "-c", "\"$0\" \"$@\"; echo $? > .viewer-exit-code", GMMLAB_VIEWER};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, cwd);
+  const std::filesystem::path code_file = (cwd.empty() ? std::filesystem::current_path() : cwd) / ".viewer-exit-code";
+  std::filesystem::remove(code_file);
+  CommandResult r = run_command(argv, cwd);
+  std::ifstream code(code_file);
+  if (code >> r.exit_code) std::filesystem::remove(code_file);
+  return r;
 }
 
 cv::Mat read(const std::filesystem::path& p) {

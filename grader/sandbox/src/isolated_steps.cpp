@@ -13,6 +13,7 @@
 //
 // Between fork and exec only async-signal-safe system calls run (the grader may have threads).
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -26,7 +27,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fmt/format.h>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -84,14 +84,22 @@ std::string signal_sentence(int sig) {
   const char* abbrev = ::sigabbrev_np(sig);
   const std::string name = abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
   switch (sig) {
-    case SIGSEGV: return name + " (an invalid memory access, e.g. an index out of range or a stack overflow)";
-    case SIGBUS: return name + " (an invalid memory access)";
-    case SIGABRT: return name + " (abort() was called, e.g. by a failed assert)";
-    case SIGFPE: return name + " (an arithmetic error, e.g. an integer division by zero)";
-    case SIGILL: return name + " (an illegal instruction)";
-    case SIGKILL: return name + " (killed from outside, e.g. because the machine ran out of memory)";
-    case SIGXFSZ: return name + " (it wrote a file larger than the sandbox allows)";
-    default: return name;
+    case SIGSEGV:
+      return name + " (an invalid memory access, e.g. an index out of range or a stack overflow)";
+    case SIGBUS:
+      return name + " (an invalid memory access)";
+    case SIGABRT:
+      return name + " (abort() was called, e.g. by a failed assert)";
+    case SIGFPE:
+      return name + " (an arithmetic error, e.g. an integer division by zero)";
+    case SIGILL:
+      return name + " (an illegal instruction)";
+    case SIGKILL:
+      return name + " (killed from outside, e.g. because the machine ran out of memory)";
+    case SIGXFSZ:
+      return name + " (it wrote a file larger than the sandbox allows)";
+    default:
+      return name;
   }
 }
 
@@ -253,9 +261,9 @@ int kill_children(pid_t self) {
 
 struct Outcome {
   enum class How { answered, ended, timed_out, cancelled } how = How::ended;
-  std::string answer;      // a complete answer, header included
-  bool garbage = false;    // the answer descriptor carried something that is not an answer
-  int wait_status = 0;     // the worker's, when it ended by itself
+  std::string answer;    // a complete answer, header included
+  bool garbage = false;  // the answer descriptor carried something that is not an answer
+  int wait_status = 0;   // the worker's, when it ended by itself
   bool ended_by_itself = false;
 };
 
@@ -267,8 +275,8 @@ class WorkFolder {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/gmmlab-worker-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr)
-      throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}",
-                              tmp && *tmp ? tmp : "/tmp", std::strerror(errno)));
+      throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}", tmp && *tmp ? tmp : "/tmp",
+                              std::strerror(errno)));
     path_ = pattern;
   }
   ~WorkFolder() {
@@ -318,9 +326,9 @@ struct IsolatedSteps::State {
 namespace {
 
 struct CallSpec {
-  const char* title;                 // "Z-score"
+  const char* title;                  // "Z-score"
   std::vector<struct iovec> request;  // the request, pointing into the caller's matrices
-  std::size_t answer_cap;            // the most answer bytes accepted
+  std::size_t answer_cap;             // the most answer bytes accepted
 };
 
 class Call {
@@ -348,10 +356,11 @@ class Call {
       // own cap turns a huge allocation into std::bad_alloc instead. Crashes stay signals (the
       // sanitizer would otherwise exit with code 1), and a sanitizer's own finding aborts.
       const char* user = std::getenv("ASAN_OPTIONS");
-      env_strings.push_back(fmt::format("ASAN_OPTIONS={}{}allocator_may_return_null=1:max_allocation_size_mb={}:"
-                                        "detect_leaks=0:disable_coredump=1:abort_on_error=1:handle_segv=0:"
-                                        "handle_sigbus=0:handle_sigfpe=0:handle_sigill=0",
-                                        user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
+      env_strings.push_back(
+          fmt::format("ASAN_OPTIONS={}{}allocator_may_return_null=1:max_allocation_size_mb={}:"
+                      "detect_leaks=0:disable_coredump=1:abort_on_error=1:handle_segv=0:"
+                      "handle_sigbus=0:handle_sigfpe=0:handle_sigill=0",
+                      user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
       const char* ub = std::getenv("UBSAN_OPTIONS");
       env_strings.push_back(fmt::format("UBSAN_OPTIONS={}{}abort_on_error=1", ub ? ub : "", ub && *ub ? ":" : ""));
     }
@@ -446,8 +455,8 @@ class Call {
   // has ended (the supervisor's report is ready), the deadline passes or cancel() is called.
   Outcome exchange(CallSpec& spec, Fd& req, Fd& out, Fd& ans, int cancel_fd, int status_fd, std::string& output) {
     using clock = std::chrono::steady_clock;
-    const auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(
-                                             std::chrono::duration<double>(limits_.seconds));
+    const auto deadline =
+        clock::now() + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(limits_.seconds));
     Outcome outcome;
     std::size_t iov_at = 0;
     std::string answer;  // the header, then (resized) the whole answer
@@ -458,8 +467,11 @@ class Call {
     char* const buf = buffer.data();
     const std::size_t buf_size = buffer.size();
     for (;;) {
-      struct pollfd pf[5] = {{cancel_fd, POLLIN, 0}, {ans.get(), POLLIN, 0}, {out.get(), POLLIN, 0},
-                             {req.get(), POLLOUT, 0}, {status_fd, POLLIN, 0}};
+      struct pollfd pf[5] = {{cancel_fd, POLLIN, 0},
+                             {ans.get(), POLLIN, 0},
+                             {out.get(), POLLIN, 0},
+                             {req.get(), POLLOUT, 0},
+                             {status_fd, POLLIN, 0}};
       if (!ans_open) pf[1].fd = -1;
       // The answer channel closed without an answer: the worker is ending or closed it. Its
       // wait status (crash, exit code) comes from the supervisor, which reports a worker's end
@@ -487,8 +499,10 @@ class Call {
       }
       if (pf[2].revents != 0) {
         const ssize_t n = ::read(out.get(), buf, buf_size);
-        if (n > 0) keep_output(buf, static_cast<std::size_t>(n), output);
-        else if (n == 0 || (errno != EAGAIN && errno != EINTR)) out.reset();
+        if (n > 0)
+          keep_output(buf, static_cast<std::size_t>(n), output);
+        else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+          out.reset();
       }
       if (pf[3].revents != 0) {
         while (iov_at < spec.request.size() && spec.request[iov_at].iov_len == 0) ++iov_at;
@@ -515,14 +529,14 @@ class Call {
         // The header into `answer`, then the body straight into its final place (sized once,
         // after the length was checked against the cap).
         const bool in_header = answer_got < wire::answer_header_size;
-        const std::size_t want = in_header ? wire::answer_header_size - answer_got
-                                           : wire::answer_header_size + body_length - answer_got;
+        const std::size_t want =
+            in_header ? wire::answer_header_size - answer_got : wire::answer_header_size + body_length - answer_got;
         char* const into = in_header ? buf : answer.data() + answer_got;
         const ssize_t n = ::read(ans.get(), into, in_header ? std::min(want, buf_size) : want);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
           ans_open = false;  // without a full answer; see pf[4]
-          outcome.garbage = !answer.empty() && answer.size() >= 4 &&
-                            std::memcmp(answer.data(), wire::answer_magic, 4) != 0;
+          outcome.garbage =
+              !answer.empty() && answer.size() >= 4 && std::memcmp(answer.data(), wire::answer_magic, 4) != 0;
           continue;
         }
         if (n > 0) {
@@ -567,9 +581,9 @@ std::string seconds_text(double s) { return fmt::format("{:g} s", s); }
       if (message == again.what()) throw again;
     }
   }
-  throw StudentCodeFailed(StudentCodeFailed::Kind::protocol,
-                          fmt::format("the student {} answered with an unreadable 'not written yet' line: {}", title,
-                                      message));
+  throw StudentCodeFailed(
+      StudentCodeFailed::Kind::protocol,
+      fmt::format("the student {} answered with an unreadable 'not written yet' line: {}", title, message));
 }
 
 }  // namespace
@@ -577,7 +591,8 @@ std::string seconds_text(double s) { return fmt::format("{:g} s", s); }
 IsolatedSteps::IsolatedSteps(std::filesystem::path worker_program, SandboxLimits limits, std::string name)
     : worker_(std::move(worker_program)), limits_(limits), name_(std::move(name)), state_(std::make_unique<State>()) {
   if (!(limits_.seconds > 0) || !std::isfinite(limits_.seconds))
-    throw Error(fmt::format("the time limit for student code is {} s; give a positive number of seconds", limits_.seconds));
+    throw Error(
+        fmt::format("the time limit for student code is {} s; give a positive number of seconds", limits_.seconds));
   if (limits_.memory_mb == 0) throw Error("the memory limit for student code is 0 MB; give a positive number of MB");
 }
 
@@ -605,8 +620,8 @@ namespace {
 // Runs one call and returns an "ok" answer (read it with ok_payload); anything else becomes the exception a
 // caller expects (NotImplemented, StudentCodeFailed, Cancelled, or Error when the worker
 // cannot start at all).
-std::string call_worker(const std::filesystem::path& program, const SandboxLimits& limits,
-                        IsolatedSteps::State& state, CallSpec spec, const std::string& who) {
+std::string call_worker(const std::filesystem::path& program, const SandboxLimits& limits, IsolatedSteps::State& state,
+                        CallSpec spec, const std::string& who) {
   if (::access(program.c_str(), X_OK) != 0)
     throw Error(fmt::format("cannot run the student worker {}: {}; build it (cmake --build) or give the right path",
                             program.string(), std::strerror(errno)));
@@ -619,9 +634,11 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
   }
   using Kind = StudentCodeFailed::Kind;
   switch (o.how) {
-    case Outcome::How::cancelled: throw Cancelled(fmt::format("{} was cancelled", who));
+    case Outcome::How::cancelled:
+      throw Cancelled(fmt::format("{} was cancelled", who));
     case Outcome::How::timed_out:
-      throw StudentCodeFailed(Kind::timed_out, fmt::format("{} took longer than {}", who, seconds_text(limits.seconds)));
+      throw StudentCodeFailed(Kind::timed_out,
+                              fmt::format("{} took longer than {}", who, seconds_text(limits.seconds)));
     case Outcome::How::ended:
       if (!o.ended_by_itself && !o.garbage)
         throw StudentCodeFailed(Kind::protocol, fmt::format("{} closed its answer channel without answering", who));
@@ -630,10 +647,11 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
         throw StudentCodeFailed(Kind::crashed,
                                 fmt::format("{} crashed with {}", who, signal_sentence(WTERMSIG(o.wait_status))));
       if (WIFEXITED(o.wait_status))
-        throw StudentCodeFailed(Kind::exited,
-                                fmt::format("{} exited with code {} before answering", who, WEXITSTATUS(o.wait_status)));
+        throw StudentCodeFailed(
+            Kind::exited, fmt::format("{} exited with code {} before answering", who, WEXITSTATUS(o.wait_status)));
       throw StudentCodeFailed(Kind::protocol, fmt::format("{} closed its answer channel without answering", who));
-    case Outcome::How::answered: break;
+    case Outcome::How::answered:
+      break;
   }
   if (o.garbage) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
   wire::Reader r(std::string_view(o.answer).substr(wire::answer_header_size));
@@ -641,7 +659,8 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
   if (!r.u8(status)) throw StudentCodeFailed(Kind::protocol, fmt::format("{} answered garbage", who));
   std::string message;
   switch (static_cast<wire::Status>(status)) {
-    case wire::Status::ok: return std::move(o.answer);
+    case wire::Status::ok:
+      return std::move(o.answer);
     case wire::Status::not_implemented: {
       std::uint8_t ex = 0;
       if (!r.u8(ex) || ex > static_cast<std::uint8_t>(Exercise::m_step) || !r.str(message))

@@ -8,14 +8,15 @@
 #include "gmmlab/submission_build.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fmt/format.h>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -31,9 +32,12 @@ namespace fs = std::filesystem;
 
 const char* exercise_file(Exercise e) {
   switch (e) {
-    case Exercise::zscore: return "zscore.cpp";
-    case Exercise::e_step: return "e_step.cpp";
-    case Exercise::m_step: return "m_step.cpp";
+    case Exercise::zscore:
+      return "zscore.cpp";
+    case Exercise::e_step:
+      return "e_step.cpp";
+    case Exercise::m_step:
+      return "m_step.cpp";
   }
   return "?";
 }
@@ -41,7 +45,10 @@ const char* exercise_file(Exercise e) {
 namespace {
 
 constexpr Exercise exercises[] = {Exercise::zscore, Exercise::e_step, Exercise::m_step};
-constexpr double compile_seconds = 120;  // one file; a template explosion must not hang grading
+// One file's compile: a template explosion must not hang grading. The limit is on CPU time,
+// which a busy machine does not stretch; the wall-clock one is only a backstop.
+constexpr double compile_cpu_seconds = 60;
+constexpr double compile_wall_seconds = 900;
 constexpr std::size_t max_source_bytes = 1 << 20;
 constexpr std::size_t error_lines_kept = 12;
 
@@ -65,7 +72,9 @@ std::optional<std::string> not_source_text(const std::string& bytes) {
   if (bytes.starts_with("\xff\xd8\xff")) return "it is a JPEG image";
   if (bytes.starts_with("%PDF")) return "it is a PDF document";
   if (bytes.starts_with("PK\x03\x04")) return "it is a zip archive";
-  if (bytes.starts_with("\x7f" "ELF")) return "it is a compiled program";
+  if (bytes.starts_with("\x7f"
+                        "ELF"))
+    return "it is a compiled program";
   if (bytes.size() > max_source_bytes) return fmt::format("it is {} bytes, too large for a source file", bytes.size());
   for (unsigned char c : bytes)
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v'))
@@ -122,9 +131,10 @@ void check_provided(const std::string& file, const std::string& skeleton, const 
   const auto a = provided_blocks(was), b = provided_blocks(now);
   for (std::size_t n = 0; n < a.size(); ++n) {
     if (n >= b.size()) {
-      warnings.push_back(fmt::format("{}: a PROVIDED block (the lab's lines {}-{}) was removed or its fences edited: "
-                                     "graded as it is",
-                                     file, a[n].first + 1, a[n].second + 1));
+      warnings.push_back(
+          fmt::format("{}: a PROVIDED block (the lab's lines {}-{}) was removed or its fences edited: "
+                      "graded as it is",
+                      file, a[n].first + 1, a[n].second + 1));
       continue;
     }
     const std::vector<std::string> block_was(was.begin() + static_cast<long>(a[n].first),
@@ -144,7 +154,7 @@ std::string first_errors(std::string log, const std::vector<std::pair<std::strin
   }
   const auto lines = split_lines(log);
   std::size_t start = 0;
-  while (start < lines.size() && lines[start].find("error") == std::string::npos) ++start;
+  while (start < lines.size() && lines[start].find("error:") == std::string::npos) ++start;
   // Keep the "In file included from" / "In member function" context just above the first error.
   while (start > 0 && (lines[start - 1].starts_with("In ") || lines[start - 1].starts_with("                 from ") ||
                        lines[start - 1].find(": In ") != std::string::npos))
@@ -159,11 +169,12 @@ std::string first_errors(std::string log, const std::vector<std::pair<std::strin
 // The first error line alone, for one-sentence messages.
 std::string first_error_line(const std::string& log, const std::vector<std::pair<std::string, std::string>>& renames) {
   for (const std::string& line : split_lines(first_errors(log, renames)))
-    if (line.find("error") != std::string::npos) return line;
+    if (line.find("error:") != std::string::npos) return line;
   return split_lines(log).empty() ? std::string("no message") : split_lines(log).front();
 }
 
 struct Job {
+  double cpu_seconds = compile_cpu_seconds;
   std::vector<std::string> argv;
   fs::path cwd;
   fs::path log;
@@ -173,7 +184,7 @@ struct Job {
   std::string output;
 };
 
-// Runs the jobs, at most `parallel` at a time, each under compile_seconds.
+// Runs the jobs, at most `parallel` at a time, each under its CPU limit and compile_wall_seconds.
 void run_jobs(std::vector<Job*> jobs, int parallel) {
   struct Running {
     Job* job;
@@ -201,10 +212,16 @@ void run_jobs(std::vector<Job*> jobs, int parallel) {
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0)
-      throw Error(fmt::format("cannot run the compiler {}: {}; build_submission uses the compiler this build was made with",
-                              job.argv[0], std::strerror(rc)));
-    running.push_back({&job, pid, std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                                          std::chrono::duration<double>(compile_seconds))});
+      throw Error(
+          fmt::format("cannot run the compiler {}: {}; build_submission uses the compiler this build was made with",
+                      job.argv[0], std::strerror(rc)));
+    const auto cpu = static_cast<rlim_t>(job.cpu_seconds);
+    const struct rlimit limit = {cpu, cpu + 1};
+    ::prlimit(pid, RLIMIT_CPU, &limit, nullptr);
+    running.push_back(
+        {&job, pid,
+         std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                std::chrono::duration<double>(compile_wall_seconds))});
   };
   while (next < jobs.size() || !running.empty()) {
     while (next < jobs.size() && static_cast<int>(running.size()) < parallel) start(*jobs[next++]);
@@ -215,13 +232,17 @@ void run_jobs(std::vector<Job*> jobs, int parallel) {
       if (r == it->pid) {
         it->job->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         it->job->output = read_bytes(it->job->log);
+        if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+          it->job->output +=
+              fmt::format("error: the compiler used more than {:g} s of CPU on this file\n", it->job->cpu_seconds);
         it = running.erase(it);
         any = true;
       } else if (std::chrono::steady_clock::now() > it->deadline) {
         ::kill(-it->pid, SIGKILL);
         ::waitpid(it->pid, &status, 0);
         it->job->timed_out = true;
-        it->job->output = fmt::format("error: the compiler took longer than {:g} s on this file\n", compile_seconds);
+        it->job->output =
+            fmt::format("error: the compiler took longer than {:g} s on this file\n", compile_wall_seconds);
         it = running.erase(it);
         any = true;
       } else {
@@ -272,7 +293,9 @@ std::vector<std::string> compile_command(const fs::path& source, const fs::path&
 std::vector<std::string> link_command(const std::vector<fs::path>& objects, const fs::path& output) {
   std::vector<std::string> argv{sandbox_config::compiler};
   append_nonempty(argv, sandbox_config::compile_flags);
-  append_nonempty(argv, sandbox_config::link_flags);
+  for (const char* flag : sandbox_config::link_flags)
+    // --as-needed would drop the sanitizer runtimes, which the driver puts ahead of the objects.
+    if (*flag && !(sandbox_config::sanitized && std::string_view(flag) == "-Wl,--as-needed")) argv.push_back(flag);
   append_nonempty(argv, sandbox_config::worker_main_objects);
   for (const fs::path& o : objects) argv.push_back(o.string());
   append_nonempty(argv, sandbox_config::link_items);
@@ -296,12 +319,22 @@ void build_precompiled_header(const fs::path& dir) {
   const fs::path header = dir / "submission_pch.hpp";
   write_bytes(header, read_bytes(sandbox_config::pch_source));
   Job job;
+  job.cpu_seconds = 600;
   job.argv = compile_flags({});
-  job.argv.insert(job.argv.end(), {"-x", "c++-header", header.string(), "-o", header.string() + ".gch"});
+  // Written under another name and renamed: a half-written .gch is never seen by a compile.
+  const fs::path gch = header.string() + ".gch", partial = header.string() + ".gch.partial";
+  fs::remove(gch, ec);
+  job.argv.insert(job.argv.end(), {"-x", "c++-header", header.string(), "-o", partial.string()});
   job.cwd = dir;
   job.log = dir / "submission_pch.log";
   run_jobs({&job}, 1);
-  if (!job.ok) throw Error(fmt::format("cannot precompile {}: {}", header.string(), job.output));
+  if (!job.ok) {
+    fs::remove(partial, ec);
+    const auto lines = split_lines(job.output);
+    throw Error(fmt::format("cannot precompile {}: {}", header.string(), lines.empty() ? "" : lines.front()));
+  }
+  fs::rename(partial, gch, ec);
+  if (ec) throw Error(fmt::format("cannot write {}: {}", gch.string(), ec.message()));
 }
 
 SubmissionBuild build_submission(const fs::path& submission, const fs::path& work_dir) {
@@ -309,9 +342,12 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   const std::string where = submission.string();
   const std::string what_to_give = "give the folder holding zscore.cpp, e_step.cpp and m_step.cpp";
   std::error_code ec;
-  if (!fs::exists(submission, ec)) throw Error(fmt::format("the submission folder {} does not exist; {}", where, what_to_give));
-  if (!fs::is_directory(submission, ec)) throw Error(fmt::format("the submission {} is not a folder; {}", where, what_to_give));
-  if (fs::is_empty(submission, ec)) throw Error(fmt::format("the submission folder {} is empty; {}", where, what_to_give));
+  if (!fs::exists(submission, ec))
+    throw Error(fmt::format("the submission folder {} does not exist; {}", where, what_to_give));
+  if (!fs::is_directory(submission, ec))
+    throw Error(fmt::format("the submission {} is not a folder; {}", where, what_to_give));
+  if (fs::is_empty(submission, ec))
+    throw Error(fmt::format("the submission folder {} is empty; {}", where, what_to_give));
   if (inside(work_dir, submission))
     throw Error(fmt::format("the work folder {} is inside the submission {}; give a work folder elsewhere",
                             work_dir.string(), where));
@@ -327,6 +363,12 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
     const std::string ext = entry.path().extension().string();
     if (ext != ".cpp" && ext != ".hpp" && ext != ".h" && ext != ".cc" && ext != ".cxx") continue;
     if (ext == ".cc" || ext == ".cxx") continue;  // not compiled by the lab's build either
+    const auto size = entry.file_size(ec);
+    if (!ec && size > max_source_bytes)  // decided before reading it (it may be a link to anything)
+      throw Error(
+          fmt::format("{} in the submission {} is not C++ source (it is {} bytes, too large for a source file); "
+                      "submit the .cpp file you edited",
+                      name, where, size));
     std::string bytes = read_bytes(entry.path());
     if (auto why = not_source_text(bytes))
       throw Error(fmt::format("{} in the submission {} is not C++ source ({}); submit the .cpp file you edited", name,
@@ -338,9 +380,12 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
         known = true;
       }
     if (known) continue;
-    if (name == "student.hpp") header = std::move(bytes);
-    else if (ext == ".cpp") extras.emplace_back(name, std::move(bytes));
-    else extra_headers.emplace_back(name, std::move(bytes));
+    if (name == "student.hpp")
+      header = std::move(bytes);
+    else if (ext == ".cpp")
+      extras.emplace_back(name, std::move(bytes));
+    else
+      extra_headers.emplace_back(name, std::move(bytes));
   }
   if (!sources[0] && !sources[1] && !sources[2])
     throw Error(fmt::format("the submission folder {} holds none of zscore.cpp, e_step.cpp, m_step.cpp; {}", where,
@@ -400,9 +445,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   }
   run_jobs(round1, 2);
   if (!factory.ok)
-    throw Error(fmt::format("student.hpp in the submission {} does not compile ({}); restore it from the lab's "
-                            "student/ folder",
-                            where, first_error_line(factory.output, renames)));
+    throw Error(
+        fmt::format("student.hpp in the submission {} does not compile ({}); restore it from the lab's "
+                    "student/ folder",
+                    where, first_error_line(factory.output, renames)));
 
   // Round 2: the lab's version of every file that is missing or does not compile.
   std::vector<Job> lab(3);
@@ -434,10 +480,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   run_jobs(round2, 2);
   for (int i = 0; i < 3; ++i)
     if (!build.files[i].compiled && !lab[i].ok)
-      throw Error(fmt::format("{} in the submission {} does not compile, nor does the lab's own {} with its "
-                              "student.hpp ({}); restore student.hpp from the lab's student/ folder",
-                              exercise_file(exercises[i]), where, exercise_file(exercises[i]),
-                              first_error_line(lab[i].output, renames)));
+      throw Error(fmt::format(
+          "{} in the submission {} does not compile, nor does the lab's own {} with its "
+          "student.hpp ({}); restore student.hpp from the lab's student/ folder",
+          exercise_file(exercises[i]), where, exercise_file(exercises[i]), first_error_line(lab[i].output, renames)));
   for (std::size_t e = 0; e < extras.size(); ++e)
     if (!extra_jobs[e].ok)
       build.warnings.push_back(fmt::format("{} does not compile and was left out: {}", extras[e].first,
@@ -446,8 +492,7 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   // Link: the worker main, the factory, one object per exercise and the extras that compiled.
   auto objects = [&](const std::vector<bool>& use_lab, bool with_extras) {
     std::vector<fs::path> o{obj / "factory.o"};
-    for (int i = 0; i < 3; ++i)
-      o.push_back(obj / (use_lab[i] ? fmt::format("lab{}.o", i) : fmt::format("{}.o", i)));
+    for (int i = 0; i < 3; ++i) o.push_back(obj / (use_lab[i] ? fmt::format("lab{}.o", i) : fmt::format("{}.o", i)));
     if (with_extras)
       for (std::size_t e = 0; e < extras.size(); ++e)
         if (extra_jobs[e].ok) o.push_back(obj / fmt::format("extra{}.o", e));
@@ -470,9 +515,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
     const std::string why = first_error_line(linked.output, renames);
     linked = link(use_lab, false);
     if (linked.ok)
-      build.warnings.push_back(fmt::format("the extra .cpp files were left out: with them the program does not link "
-                                           "({})",
-                                           why));
+      build.warnings.push_back(
+          fmt::format("the extra .cpp files were left out: with them the program does not link "
+                      "({})",
+                      why));
   }
   // A file that compiles but does not link (a function renamed or deleted) costs its exercise.
   for (int i = 0; i < 3 && !linked.ok; ++i) {
@@ -498,9 +544,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
     }
   }
   if (!linked.ok)
-    throw Error(fmt::format("the submission {} does not link ({}); check that every function of student.hpp is "
-                            "defined once",
-                            where, first_error_line(linked.output, renames)));
+    throw Error(
+        fmt::format("the submission {} does not link ({}); check that every function of student.hpp is "
+                    "defined once",
+                    where, first_error_line(linked.output, renames)));
   build.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return build;
 }

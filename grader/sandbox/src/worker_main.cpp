@@ -5,6 +5,7 @@
 // The answer goes to its own descriptor, not stdout: whatever the student code prints (fake
 // test results, fake JSON) lands in the captured output, which the grader shows but never reads
 // as a result. Nothing here decides a score; it only reports what the student code did.
+#include <fcntl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -13,7 +14,6 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
-#include <fcntl.h>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -88,7 +88,8 @@ struct RequestIn {
     gmmlab::wire::Writer header;
     header.bytes(gmmlab::wire::answer_magic, 4);
     header.u64(body.size());
-    if (write_all(answer_fd, header.data().data(), header.data().size())) write_all(answer_fd, body.data(), body.size());
+    if (write_all(answer_fd, header.data().data(), header.data().size()))
+      write_all(answer_fd, body.data(), body.size());
   }
   std::_Exit(0);
 }

@@ -95,17 +95,13 @@ TEST(IsolatedSteps, CallsFromSeveralThreadsAtOnceEachGetTheirOwnWorker) {
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(same_bits(answers[i], in_process.zscore(inputs[i])));
 }
 
-TEST(IsolatedSteps, NanAndEmptyInputsTravelUnchanged) {
+TEST(IsolatedSteps, NanInputsTravelUnchanged) {
   const IsolatedSteps isolated(worker("solution"), test_limits());
   const StudentSteps in_process;
   arma::mat raw = {{1, 2}, {3, arma::datum::nan}, {5, 7}};
   const arma::mat z = isolated.zscore(raw);
   EXPECT_TRUE(z.has_nan());
   EXPECT_TRUE(same_bits(z, in_process.zscore(raw)));
-  const arma::mat empty_gamma(0, 3);
-  const Mixture a = isolated.m_step(arma::mat(0, 2), empty_gamma), b = in_process.m_step(arma::mat(0, 2), empty_gamma);
-  EXPECT_EQ(a.means.n_rows, b.means.n_rows);
-  EXPECT_EQ(a.covs.n_slices, b.covs.n_slices);
 }
 #endif
 
@@ -117,9 +113,10 @@ TEST(IsolatedSteps, SkeletonGivesTheFriendlyNotWrittenYetLineForEachExercise) {
     FAIL() << "the skeleton's Z-score answered";
   } catch (const NotImplemented& e) {
     EXPECT_EQ(e.exercise(), Exercise::zscore);
-    EXPECT_STREQ(e.what(),
-                 "student Z-score is not written yet: student/zscore.cpp, compute the Z-scores in zscore() (see handout "
-                 "§Z-score)");
+    EXPECT_STREQ(
+        e.what(),
+        "student Z-score is not written yet: student/zscore.cpp, compute the Z-scores in zscore() (see handout "
+        "§Z-score)");
   }
   try {
     (void)isolated.e_step(x, sample_mixture());
@@ -158,7 +155,8 @@ TEST(IsolatedSteps, AnExceptionIsReportedWithItsMessage) {
   StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::threw);
   EXPECT_STREQ(e.what(), "the student Z-score threw an error: my own error in zscore");
-  e = failure_of([&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
+  e = failure_of(
+      [&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::threw);
   EXPECT_STREQ(e.what(), "the student M-step threw an error: an exception that is not a std::exception");
 }
@@ -172,7 +170,8 @@ TEST(IsolatedSteps, AnExceptionEscapingAStudentThreadIsReportedToo) {
 
 TEST(IsolatedSteps, AnInfiniteLoopTimesOut) {
   const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1.5, .memory_mb = 1024});
-  const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
+  const StudentCodeFailed e =
+      failure_of([&] { (void)isolated.e_step(arma::mat(10, 3, arma::fill::ones), sample_mixture()); });
   EXPECT_EQ(e.kind(), Kind::timed_out);
   EXPECT_STREQ(e.what(), "the student E-step took longer than 1.5 s");
 }
@@ -186,8 +185,8 @@ TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
 
 TEST(IsolatedSteps, ExitZeroInATodoIsAnEarlyExitNotASuccess) {
   const IsolatedSteps isolated(worker("exit_zero"), test_limits());
-  const StudentCodeFailed e =
-      failure_of([&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
+  const StudentCodeFailed e = failure_of(
+      [&] { (void)isolated.m_step(arma::mat(10, 3, arma::fill::ones), arma::mat(10, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::exited);
   EXPECT_STREQ(e.what(), "the student M-step exited with code 0 before answering");
 }
@@ -298,8 +297,9 @@ TEST(IsolatedSteps, AMatrixLargerThanItsBytesIsGarbage) {
   testing::TempDir dir;
   // A well-framed body (17 bytes: status ok, then rows = 2^40, cols = 2^40) with no data.
   const IsolatedSteps isolated(
-      fake_worker(dir, "liar",
-                  R"(printf 'GMA1\021\000\000\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\001\000\000' >&3; exec sleep 60)"),
+      fake_worker(
+          dir, "liar",
+          R"(printf 'GMA1\021\000\000\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\001\000\000' >&3; exec sleep 60)"),
       test_limits());
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(2, 2, arma::fill::ones)); });
   EXPECT_EQ(e.kind(), Kind::protocol);

@@ -1,13 +1,15 @@
 // build_submission: a folder becomes a worker one file at a time; a broken file costs only its
 // exercise, edits to provided code are named, and bad input is one sentence with nothing of the
 // submission changed.
+#include "gmmlab/submission_build.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 #include "gmmlab/sandbox.hpp"
-#include "gmmlab/submission_build.hpp"
 #include "gmmlab/testing/support.hpp"
 #ifdef GMMLAB_SANDBOX_HAVE_SOLUTION
 #include "student.hpp"  // the instructor solution, in process
@@ -45,12 +47,14 @@ void edit(const fs::path& file, const std::string& what, const std::string& with
 int line_of(const fs::path& file, const std::string& what) {
   const std::string text = testing::read_file(file);
   const auto at = text.find(what);
-  return at == std::string::npos ? -1 : 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  return at == std::string::npos
+             ? -1
+             : 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
 }
 
 std::string build_error(const fs::path& submission, const fs::path& work) {
   const auto before = fs::exists(submission) && fs::is_directory(submission) ? snapshot(submission)
-                                                                            : std::map<std::string, std::string>{};
+                                                                             : std::map<std::string, std::string>{};
   try {
     (void)build_submission(submission, work);
   } catch (const Error& e) {
@@ -105,12 +109,21 @@ TEST(BuildSubmission, AnImageNamedLikeASourceIsNotCpp) {
                 " is not C++ source (it is a PNG image); submit the .cpp file you edited");
   testing::write_file(sub / "e_step.cpp", std::string("int x;\0\1\2", 9));
   EXPECT_NE(build_error(sub, dir / "work").find("(it holds binary data, not text)"), std::string::npos);
+  // Too large to be a source: refused from its size, before it is read.
+  fs::remove(sub / "e_step.cpp");
+  { std::ofstream(sub / "e_step.cpp").close(); }
+  fs::resize_file(sub / "e_step.cpp", std::uintmax_t{2} << 20);
+  EXPECT_EQ(build_error(sub, dir / "work"),
+            "e_step.cpp in the submission " + sub.string() +
+                " is not C++ source (it is 2097152 bytes, too large for a source file); submit the .cpp file you "
+                "edited");
 }
 
 TEST(BuildSubmission, NothingCompilingIsOneSentenceNamingTheFirstError) {
   testing::TempDir dir;
   const fs::path sub = copy_folder(GMMLAB_SKELETON_DIR, dir / "sub");
-  for (const char* f : {"zscore.cpp", "e_step.cpp", "m_step.cpp"}) edit(sub / f, "namespace gmmlab {", "namespace gmmlab { oops");
+  for (const char* f : {"zscore.cpp", "e_step.cpp", "m_step.cpp"})
+    edit(sub / f, "namespace gmmlab {", "namespace gmmlab { oops");
   const std::string e = build_error(sub, dir / "work");
   EXPECT_TRUE(e.starts_with("nothing in the submission " + sub.string() + " compiles (first error: zscore.cpp:")) << e;
   EXPECT_EQ(e.find('\n'), std::string::npos) << e;
@@ -149,7 +162,8 @@ TEST(BuildSubmission, ABrokenFileCostsOnlyItsExerciseAndEditedProvidedCodeIsName
   testing::TempDir dir;
   const fs::path sub = copy_folder(GMMLAB_SOLUTION_DIR, dir / "sub");
   // e_step.cpp does not compile; student.hpp and the M-step's PROVIDED block were edited.
-  edit(sub / "e_step.cpp", "arma::mat StudentSteps::responsibilities(", "arma::mat StudentSteps::responsibilities(int oops, ");
+  edit(sub / "e_step.cpp", "arma::mat StudentSteps::responsibilities(",
+       "arma::mat StudentSteps::responsibilities(int oops, ");
   edit(sub / "student.hpp", "class StudentSteps final : public Steps {",
        "// my note\nclass StudentSteps final : public Steps {");
   edit(sub / "m_step.cpp", "Mixture StudentSteps::m_step(", "Mixture  StudentSteps::m_step(");
@@ -169,9 +183,11 @@ TEST(BuildSubmission, ABrokenFileCostsOnlyItsExerciseAndEditedProvidedCodeIsName
   EXPECT_EQ(b.files[1].errors.find((dir / "work").string()), std::string::npos) << b.files[1].errors;
 
   const int note = line_of(sub / "student.hpp", "// my note");
-  EXPECT_TRUE(has_warning(b, fmt::format("student.hpp was edited (line {}): graded as it is", note))) << all_warnings(b);
+  EXPECT_TRUE(has_warning(b, fmt::format("student.hpp was edited (line {}): graded as it is", note)))
+      << all_warnings(b);
   const int provided = line_of(sub / "m_step.cpp", "Mixture  StudentSteps::m_step(");
-  EXPECT_TRUE(has_warning(b, fmt::format("m_step.cpp: a PROVIDED block was edited (line {}): graded as it is", provided)))
+  EXPECT_TRUE(
+      has_warning(b, fmt::format("m_step.cpp: a PROVIDED block was edited (line {}): graded as it is", provided)))
       << all_warnings(b);
   EXPECT_NE(all_warnings(b).find("helpers.cpp does not compile and was left out: helpers.cpp:1:1: error:"),
             std::string::npos)
@@ -195,7 +211,8 @@ TEST(BuildSubmission, MissingFilesAreTheLabsOwnAndSaySo) {
   EXPECT_EQ(b.files[2].errors, "m_step.cpp is missing from the submission");
   EXPECT_TRUE(has_warning(b, "student.hpp is missing from the submission: the lab's own was used")) << all_warnings(b);
   const IsolatedSteps isolated(b.worker, {.seconds = 10, .memory_mb = 1024});
-  EXPECT_THROW((void)isolated.m_step(arma::mat(5, 2, arma::fill::ones), arma::mat(5, 2, arma::fill::ones)), NotImplemented);
+  EXPECT_THROW((void)isolated.m_step(arma::mat(5, 2, arma::fill::ones), arma::mat(5, 2, arma::fill::ones)),
+               NotImplemented);
 }
 #endif
 
