@@ -23,8 +23,9 @@ double fma_loop(long rounds) {
   v4 acc[12];
   for (int j = 0; j < 12; ++j) acc[j] = v4{1.0 + j, 2.0 + j, 3.0 + j, 4.0 + j};
   v4 m = {0.999999, 0.999999, 0.999999, 0.999999}, a = {1e-7, 1e-7, 1e-7, 1e-7};
-  // Through an asm barrier, so the compiler cannot fold the loop into a closed form.
-  asm volatile("" : "+x"(m), "+x"(a));
+  // Through an asm barrier (in memory: a portable build has no 32-byte registers), so the
+  // compiler cannot fold the loop into a closed form.
+  asm volatile("" : "+m"(m), "+m"(a));
   for (long r = 0; r < rounds; ++r)
     for (int j = 0; j < 12; ++j) acc[j] = acc[j] * m + a;
   double sum = 0;

@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
+#include "gmmlab/drawing.hpp"
 #include "gmmlab/em.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
@@ -25,10 +26,14 @@ namespace gmmlab::cli {
 
 namespace {
 
+using drawing::text;
+using drawing::text_centred;
+using drawing::text_vertical;
+using drawing::text_width;
+
 // ---- drawing ----------------------------------------------------------------------------------
 
 const cv::Scalar kInk(40, 40, 40), kGrid(228, 228, 228), kMuted(120, 120, 120), kWhite(255, 255, 255);
-constexpr int kFont = cv::FONT_HERSHEY_SIMPLEX;
 
 cv::Scalar palette_bgr(arma::uword k) {
   const cv::Vec3b rgb = palette_rgb(k);
@@ -37,31 +42,6 @@ cv::Scalar palette_bgr(arma::uword k) {
 
 // The palette colour darkened a little: pure yellow on white is hard to read.
 cv::Scalar ink_of(arma::uword k) { return palette_bgr(k) * 0.8; }
-
-void text(cv::Mat& img, const std::string& s, cv::Point at, double scale, cv::Scalar colour, int thickness = 1) {
-  cv::putText(img, s, at, kFont, scale, colour, thickness, cv::LINE_AA);
-}
-
-int text_width(const std::string& s, double scale, int thickness = 1) {
-  int baseline = 0;
-  return cv::getTextSize(s, kFont, scale, thickness, &baseline).width;
-}
-
-void text_centred(cv::Mat& img, const std::string& s, cv::Point at, double scale, cv::Scalar colour, int thick = 1) {
-  text(img, s, {at.x - text_width(s, scale, thick) / 2, at.y}, scale, colour, thick);
-}
-
-// putText cannot write sideways: draw on a strip, rotate it, paste it centred on `centre`.
-void text_vertical(cv::Mat& img, const std::string& s, cv::Point centre, double scale, cv::Scalar colour) {
-  int baseline = 0;
-  const cv::Size size = cv::getTextSize(s, kFont, scale, 1, &baseline);
-  cv::Mat strip(size.height + baseline + 4, size.width + 4, CV_8UC3, kWhite);
-  text(strip, s, {2, size.height + 2}, scale, colour);
-  cv::rotate(strip, strip, cv::ROTATE_90_COUNTERCLOCKWISE);
-  const cv::Rect where(centre.x - strip.cols / 2, centre.y - strip.rows / 2, strip.cols, strip.rows);
-  const cv::Rect inside = where & cv::Rect(0, 0, img.cols, img.rows);
-  strip(cv::Rect(inside.x - where.x, inside.y - where.y, inside.width, inside.height)).copyTo(img(inside));
-}
 
 // A rectangle of the picture showing data coordinates [x0, x1] x [y0, y1].
 struct Panel {
