@@ -163,10 +163,11 @@ class Reader {
 
 StopReason parse_reason(const Reader& r, const std::string& s) {
   for (StopReason reason : {StopReason::converged, StopReason::iteration_cap, StopReason::collapsed,
-                            StopReason::not_finite, StopReason::not_implemented, StopReason::failed})
+                            StopReason::not_finite, StopReason::wrong_shape, StopReason::not_implemented,
+                            StopReason::failed})
     if (s == to_string(reason)) return reason;
   r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of converged, iteration_cap, collapsed, not_finite, "
-                     "not_implemented, failed",
+                     "wrong_shape, not_implemented, failed",
                      s));
 }
 

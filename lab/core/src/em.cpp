@@ -55,6 +55,7 @@ const char* to_string(StopReason r) {
     case StopReason::iteration_cap: return "iteration_cap";
     case StopReason::collapsed: return "collapsed";
     case StopReason::not_finite: return "not_finite";
+    case StopReason::wrong_shape: return "wrong_shape";
     case StopReason::not_implemented: return "not_implemented";
     case StopReason::failed: return "failed";
   }
@@ -109,9 +110,11 @@ void EmRun::half_step() {
     if (!guarded(HalfStep::e_step, [&] { p = steps_.e_step(x_, outcome_.mixture); })) return;
     if (p.gamma.n_rows != x_.n_rows || p.gamma.n_cols != outcome_.mixture.components()) {
       outcome_.failed_half_step = HalfStep::e_step;
-      finish(StopReason::not_finite,
-             fmt::format("the {} E-step returned gamma of shape {}x{}, expected {}x{} (pixels x components)",
-                         steps_.name(), p.gamma.n_rows, p.gamma.n_cols, x_.n_rows, outcome_.mixture.components()));
+      finish(StopReason::wrong_shape,
+             fmt::format("EM stopped at iteration {}: the {} E-step returned gamma of {}x{}, expected {}x{} (one row "
+                         "per pixel, one column per component); check the E-step (see handout §E-step)",
+                         outcome_.iterations + 1, steps_.name(), p.gamma.n_rows, p.gamma.n_cols, x_.n_rows,
+                         outcome_.mixture.components()));
       return;
     }
     const EStepSummary summary = summarise(p);
@@ -136,6 +139,13 @@ void EmRun::full_iteration() {
   } catch (const std::exception&) {
     // A fused iteration cannot say how far it got. Replay it half by half, so that an
     // E-step that works is recorded before the M-step's error.
+    half_step();
+    half_step();
+    return;
+  }
+  if (it.e.soft_counts.n_elem != outcome_.mixture.components()) {
+    // gamma had the wrong number of columns, yet the M-step went on: replay half by half,
+    // so that the E-step is named as the half-step that went wrong.
     half_step();
     half_step();
     return;
@@ -166,14 +176,14 @@ void EmRun::after_m_step(Mixture next, const arma::vec& soft_counts) {
   const int iteration = outcome_.iterations + 1;
   const Mixture& previous = outcome_.mixture;
   const arma::uword k = previous.components(), d = previous.dims();
-  auto fail = [&](const std::string& message) {
+  auto fail = [&](StopReason reason, const std::string& message) {
     outcome_.failed_half_step = HalfStep::m_step;
-    finish(StopReason::not_finite, message);
+    finish(reason, message);
   };
   if (next.means.n_rows != k || next.means.n_cols != d || next.covs.n_rows != d || next.covs.n_cols != d ||
       next.covs.n_slices != k || next.priors.n_elem != k)
-    return fail(fmt::format("EM stopped at iteration {}: the {} M-step returned means {}x{}, covariances {} of "
-                            "{}x{} and {} priors; expected means {}x{}, {} covariances of {}x{} and {} priors",
+    return fail(StopReason::wrong_shape, fmt::format("EM stopped at iteration {}: the {} M-step returned means {}x{}, covariances {} of "
+                            "{}x{} and {} priors; expected means {}x{}, {} covariances of {}x{} and {} priors; check the M-step (see handout §M-step)",
                             iteration, steps_.name(), next.means.n_rows, next.means.n_cols, next.covs.n_slices,
                             next.covs.n_rows, next.covs.n_cols, next.priors.n_elem, k, d, k, d, d, k));
 
@@ -191,7 +201,7 @@ void EmRun::after_m_step(Mixture next, const arma::vec& soft_counts) {
       continue;
     }
     if (!next.means.row(c).is_finite() || !next.covs.slice(c).is_finite() || !std::isfinite(next.priors[c]))
-      return fail(fmt::format("EM stopped at iteration {}: the {} M-step returned NaN or infinity for component {} "
+      return fail(StopReason::not_finite, fmt::format("EM stopped at iteration {}: the {} M-step returned NaN or infinity for component {} "
                               "(N_k = {:.6g}); check the M-step (see handout §M-step)",
                               iteration, steps_.name(), c + 1, soft_counts[c]));
     // Symmetrise (the lower triangle is what Cholesky reads) and add the ridge.

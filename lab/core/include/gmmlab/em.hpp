@@ -41,8 +41,9 @@ enum class StopReason {
   iteration_cap,   // max_iterations reached
   collapsed,       // a covariance stopped being positive definite (see events)
   not_finite,      // the implementation returned NaN or infinity
+  wrong_shape,     // the implementation returned gamma, means, covariances or priors of the wrong size
   not_implemented, // a student TODO threw NotImplemented
-  failed           // the implementation threw another error (a bug in it: shapes that do not fit, ...)
+  failed           // the implementation threw another error (a bug in it: an Armadillo call on matrices that do not fit, ...)
 };
 const char* to_string(StopReason r);
 
@@ -55,7 +56,7 @@ struct EmOutcome {
   StopReason reason = StopReason::iteration_cap;
   std::vector<double> log_likelihood;  // one per E-step, the first from the initial mixture
   std::vector<ComponentEvent> events;
-  std::string message;                 // why it stopped, for collapsed / not_finite / not_implemented
+  std::string message;                 // why it stopped, empty when it converged or reached the cap
   std::optional<HalfStep> failed_half_step;
   std::optional<Exercise> failed_exercise;  // for not_implemented
   double seconds = 0;
