@@ -97,6 +97,8 @@ class EmRun {
 
  private:
   void after_e_step(const EStepSummary& e);
+  // Applies the driver's policies to an M-step's result (shape, emptied components, finite
+  // values, ridge, collapse), then keeps it or stops, and applies the stop rule.
   void after_m_step(Mixture next, const arma::vec& soft_counts);
   void finish(StopReason reason, std::string message = {});
   template <class F> bool guarded(HalfStep h, F&& f);
@@ -107,7 +109,7 @@ class EmRun {
   EmObserver* observer_;
   EmOutcome outcome_;
   std::optional<Posterior> posterior_;
-  std::vector<bool> empty_;  // components already emptied
+  std::vector<bool> already_empty_;  // components emptied (and reported) before
   bool finished_ = false;
   double started_ = 0;
 };
