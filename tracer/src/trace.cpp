@@ -162,13 +162,8 @@ class Reader {
 };
 
 StopReason parse_reason(const Reader& r, const std::string& s) {
-  for (StopReason reason : {StopReason::converged, StopReason::iteration_cap, StopReason::collapsed,
-                            StopReason::not_finite, StopReason::wrong_shape, StopReason::not_implemented,
-                            StopReason::failed})
-    if (s == to_string(reason)) return reason;
-  r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of converged, iteration_cap, collapsed, not_finite, "
-                     "wrong_shape, not_implemented, failed",
-                     s));
+  if (auto reason = from_name(s, kStopReasons, to_string)) return *reason;
+  r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of {}", s, name_choices(kStopReasons, to_string)));
 }
 
 // The ending must be one EM can reach from the iterations recorded: a hand-edited or spliced
@@ -486,13 +481,18 @@ std::string describe_ending(const Trace& t) {
   switch (e.reason) {
     case StopReason::converged: return fmt::format("converged after {} iterations", e.iterations);
     case StopReason::iteration_cap: return fmt::format("reached the cap of {} iterations", e.iterations);
-    default:
+    case StopReason::collapsed:
+    case StopReason::not_finite:
+    case StopReason::wrong_shape:
+    case StopReason::not_implemented:
+    case StopReason::failed:
       return fmt::format("stopped with an error{} after {} complete iterations",
                          e.failed_iteration && e.failed_half_step
                              ? fmt::format(" at iteration {}, {},", *e.failed_iteration, half_step_name(*e.failed_half_step))
                              : "",
                          e.iterations);
   }
+  return {};
 }
 
 namespace {
@@ -504,8 +504,13 @@ std::string describe_end(const Trace& t) {
       return fmt::format("{} (the log-likelihood changed by less than {:g}{})", describe_ending(t),
                          t.settings.em.tolerance, t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
     case StopReason::iteration_cap: return fmt::format("{} before converging", describe_ending(t));
-    default: return fmt::format("{}: {}", describe_ending(t), t.end.message);
+    case StopReason::collapsed:
+    case StopReason::not_finite:
+    case StopReason::wrong_shape:
+    case StopReason::not_implemented:
+    case StopReason::failed: return fmt::format("{}: {}", describe_ending(t), t.end.message);
   }
+  return {};
 }
 
 std::string priors_cells(const arma::vec& p) {

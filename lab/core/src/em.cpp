@@ -146,7 +146,13 @@ std::string ComponentEvent::describe() const {
   return {};
 }
 
-const char* half_step_name(HalfStep h) { return h == HalfStep::e_step ? "E-step" : "M-step"; }
+const char* half_step_name(HalfStep h) {
+  switch (h) {
+    case HalfStep::e_step: return "E-step";
+    case HalfStep::m_step: return "M-step";
+  }
+  return "?";
+}
 
 const char* to_string(StopReason r) {
   switch (r) {

@@ -3,11 +3,13 @@
 // the formulas (covariance ridge, components that empty or collapse), decides when to stop,
 // and tells observers about every half-step. The progress bar, the tracer and the viewer
 // are observers; none of them is special.
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/steps.hpp"
 
@@ -45,9 +47,14 @@ enum class StopReason {
   not_implemented, // a student TODO threw NotImplemented
   failed           // the implementation threw another error (a bug in it: an Armadillo call on matrices that do not fit, ...)
 };
-const char* to_string(StopReason r);
+inline constexpr std::array kStopReasons{StopReason::converged,   StopReason::iteration_cap,
+                                         StopReason::collapsed,   StopReason::not_finite,
+                                         StopReason::wrong_shape, StopReason::not_implemented,
+                                         StopReason::failed};
+const char* to_string(StopReason r);  // "converged", "iteration_cap", ...: the words traces store
 
 enum class HalfStep { e_step, m_step };
+inline constexpr std::array kHalfSteps{HalfStep::e_step, HalfStep::m_step};
 const char* half_step_name(HalfStep h);  // "E-step", "M-step"
 
 struct EmOutcome {
