@@ -8,6 +8,7 @@
 // bench/sklearn_child.py follows the same protocol.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace gmmlab::bench {
 
@@ -20,5 +21,8 @@ struct ChildOptions {
 };
 
 int run_child(const ChildOptions& options);
+
+// Starts `argv` (a full path first), returns what it printed on stdout; throws when it fails.
+std::string run_process(const std::vector<std::string>& argv);
 
 }  // namespace gmmlab::bench

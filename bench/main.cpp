@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "child.hpp"
+#include "kmeans_bench.hpp"
 #include "gmmlab/em.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/kmeans.hpp"
@@ -33,6 +34,36 @@ extern char** environ;
 namespace fs = std::filesystem;
 
 namespace gmmlab::bench {
+
+std::string run_process(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw Error("cannot create a pipe for a benchmark child");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (spawned != 0) {
+    close(pipe_fds[0]);
+    throw Error(fmt::format("cannot start '{}'", argv[0]));
+  }
+  std::string out;
+  char buffer[65536];
+  for (ssize_t got; (got = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, std::size_t(got));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error(fmt::format("'{}' failed (see its message above)", fmt::join(argv, " ")));
+  return out;
+}
 
 namespace {
 
@@ -62,37 +93,6 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t m = v.size() / 2;
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-}
-
-// Starts `argv`, returns what it printed on stdout; throws when it fails.
-std::string run_process(const std::vector<std::string>& argv) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw Error("cannot create a pipe for a benchmark child");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  if (spawned != 0) {
-    close(pipe_fds[0]);
-    throw Error(fmt::format("cannot start '{}'", argv[0]));
-  }
-  std::string out;
-  char buffer[65536];
-  for (ssize_t got; (got = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, std::size_t(got));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error(fmt::format("'{}' failed (see its message above)", fmt::join(argv, " ")));
-  return out;
 }
 
 struct ChildReport {
@@ -412,10 +412,18 @@ int main(int argc, char** argv) {
   CLI::App* resize = app.add_subcommand("resize", "Write the photo resized (for timing gmmlab segment at large sizes)");
   resize->add_option("MEGAPIXELS", resize_mp)->required();
   resize->add_option("OUTPUT", resize_out)->required();
+  KMeansBenchOptions kmeans;
+  CLI::App* kmeans_command = app.add_subcommand("kmeans", "k-means initialisation: sampled against whole, scikit-learn and OpenCV");
+  kmeans_command->add_option("--sizes", kmeans.sizes, "Megapixels of coffee.png (default 0.25 1 4 12); the bundled photos are always run");
+  kmeans_command->add_option("--k", kmeans.ks, "Components (default 3 5)");
+  kmeans_command->add_option("--threads", kmeans.threads, "Threads (default 2)");
+  kmeans_command->add_option("--python", kmeans.python, "Python with scikit-learn (default /usr/bin/python3)");
+  kmeans_command->add_option("-o,--output", kmeans.output, "Also write the report (Markdown) to this file");
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (*child_command) return run_child(child);
+    if (*kmeans_command) return run_kmeans_bench(kmeans);
     if (*resize) {
       if (!cv::imwrite(resize_out.string(), resized_photo(o.image, resize_mp)))
         throw gmmlab::Error(fmt::format("cannot write '{}'", resize_out.string()));

@@ -26,7 +26,8 @@ void add_run_options(CLI::App& command, RunOptions& o) {
   command.add_option("--init", o.init, "Initial mixture JSON (skips k-means)");
   command.add_option("--impl", o.impl, "Implementation to run: reference or student (default reference)");
   command.add_option("--threads", o.threads,
-                     fmt::format("Threads for the reference, at most {} (default: OMP_NUM_THREADS, else every core)",
+                     fmt::format("Threads for the reference and k-means, at most {} (default: OMP_NUM_THREADS, else "
+                                 "every core)",
                                  kMaxThreads));
 }
 
@@ -42,8 +43,9 @@ std::uint64_t parse_seed(const std::string& text) {
   return seed;
 }
 
-// --threads, or OMP_NUM_THREADS bounded: OpenMP would try to start every thread it names.
-int thread_count(int requested) {
+// --threads, or OMP_NUM_THREADS bounded: the worker pool (gmmlab/worker_pool.hpp) starts every
+// thread it is told to, and thousands of threads only compete for a few cores.
+int bounded_threads(int requested) {
   if (requested > 0) return requested;
   const char* env = std::getenv("OMP_NUM_THREADS");
   if (env == nullptr) return 0;
@@ -82,9 +84,10 @@ ProblemSpec problem_spec(const RunOptions& o) {
   return spec;
 }
 
-Problem prepare_problem(const RunOptions& o, const Steps& steps) {
-  const ProblemSpec spec = problem_spec(o);
-  set_reference_threads(thread_count(o.threads));
+Problem prepare_problem(const RunOptions& o, const Steps& steps, bool keep_raw_pixels) {
+  ProblemSpec spec = problem_spec(o);
+  spec.keep_raw_pixels = keep_raw_pixels;
+  set_reference_threads(bounded_threads(o.threads));
   Problem p = prepare(spec, steps);
   for (const std::string& note : p.image.notes) fmt::print(stderr, "note: {}\n", note);
   return p;

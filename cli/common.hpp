@@ -27,7 +27,7 @@ struct RunOptions {
 void add_run_options(CLI::App& command, RunOptions& options);
 
 // The most components and threads a run accepts: more is a typo, not a request (a K this
-// large needs gigabytes for the smallest photo; OpenMP crashes trying to start 100000 threads).
+// large needs gigabytes for the smallest photo; the worker pool would start every thread asked for).
 constexpr long long kMaxComponents = 100000;
 constexpr int kMaxThreads = 256;
 
@@ -37,7 +37,7 @@ constexpr int kMaxThreads = 256;
 ProblemSpec problem_spec(const RunOptions& options);
 
 // Loads, Z-scores and initialises; also applies --threads. Prints notes about the image.
-Problem prepare_problem(const RunOptions& options, const Steps& steps);
+Problem prepare_problem(const RunOptions& options, const Steps& steps, bool keep_raw_pixels = false);
 
 
 }  // namespace gmmlab::cli

@@ -65,7 +65,7 @@ int run_segment(const SegmentOptions& o) {
   check_picture_name(output, "-o");
   if (!o.soft.empty()) check_picture_name(o.soft, "--soft");
 
-  Problem p = prepare_problem(o.run, *steps);
+  const Problem p = prepare_problem(o.run, *steps);
   ProgressBar progress(stderr);
   auto t = std::chrono::steady_clock::now();
   const EmOutcome outcome = run_em(*steps, p.x, p.initial, o.run.em, o.quiet ? nullptr : &progress);
@@ -77,15 +77,13 @@ int run_segment(const SegmentOptions& o) {
     if (const auto fall = log_likelihood_fall(outcome, o.run.em)) fmt::print(stderr, "warning: {}\n", *fall);
 
   t = std::chrono::steady_clock::now();
-  const Posterior final_posterior = steps->e_step(p.x, outcome.mixture);
-  if (!final_posterior.gamma.is_finite())
-    throw Error(fmt::format("the {} E-step gave NaN responsibilities for the final mixture; no picture written",
-                            steps->name()));
+  // Block by block (the N x K responsibilities are never held whole); throws when the E-step gives NaN.
+  const Segmentation pictures =
+      render_segmentation(*steps, p.x, outcome.mixture, p.image.height, p.image.width, !o.soft.empty());
   // All the outputs or none: a full disk on the last one leaves none of them half-done.
   OutputSet written;
-  written.add(output, encode_picture(render_hard(final_posterior.gamma, p.image.height, p.image.width), output));
-  if (!o.soft.empty())
-    written.add(o.soft, encode_picture(render_soft(final_posterior.gamma, p.image.height, p.image.width), o.soft));
+  written.add(output, encode_picture(pictures.hard, output));
+  if (!o.soft.empty()) written.add(o.soft, encode_picture(pictures.soft, o.soft));
   const double seconds_output = since(t);
 
   const double total = since(started);

@@ -145,7 +145,7 @@ int run_compare(const CompareOptions& o) {
   if (!o.save_reference.empty()) outputs.push_back({o.save_reference, "--save-reference"});
   check_outputs(outputs, inputs);
 
-  const Problem p = prepare_problem(o.run, reference);
+  const Problem p = prepare_problem(o.run, reference, /*keep_raw_pixels=*/true);  // the student's Z-score needs them
   const bool zscore_agrees = compare_zscore(*other, p, o.tol);
   const Trace mine = record_problem(*other, spec, p, o.run.em);
   const Trace theirs = record_problem(reference, spec, p, o.run.em);

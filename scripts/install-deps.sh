@@ -11,6 +11,7 @@ packages=(
   python3-jsonschema  # the course kit's test of Gradescope's results.json
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
+  zlib1g-dev  # gzip traces (trace record -o run.trace.json.gz)
   libimgui-dev libglfw3-dev fonts-dejavu-core  # gmmlab-viewer (Dear ImGui 1.86 with its GLFW/OpenGL3 backends)
   xvfb xauth libgl1-mesa-dri xdotool  # the viewer's tests: a headless X server, Mesa's GL, real input
 )

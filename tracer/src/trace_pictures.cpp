@@ -233,16 +233,23 @@ cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& it
     const int i = iterations[std::size_t(n)];
     const Mixture* m = t.mixture_at(i);
     if (!m) throw Error(fmt::format("the trace has no mixture for iteration {}", i));
-    arma::mat logs;
-    try {
-      logs = weighted_log_densities(x, *m);
-    } catch (const Error& e) {
-      throw Error(fmt::format("the trace's mixture of iteration {} cannot be drawn: {}", i, e.what()));
+    // Block by block, so that the N x K log-densities are never held whole (they were most of
+    // the film's memory at 12 MP). ln p(x_n) by log-sum-exp, so that the frame's label says
+    // how good this mixture is.
+    cv::Mat frame(h, w, CV_8UC3);
+    double ll = 0;
+    for (arma::uword first = 0; first < x.n_rows; first += kRenderBlock) {
+      const arma::uword last = std::min(x.n_rows, first + kRenderBlock) - 1;
+      arma::mat logs;
+      try {
+        logs = weighted_log_densities(x.rows(first, last), *m);
+      } catch (const Error& e) {
+        throw Error(fmt::format("the trace's mixture of iteration {} cannot be drawn: {}", i, e.what()));
+      }
+      const arma::vec top = arma::max(logs, 1);
+      ll += arma::accu(top + arma::log(arma::sum(arma::exp(logs.each_col() - top), 1)));
+      paint_hard(logs, frame, first);
     }
-    // ln p(x_n) by log-sum-exp, so that the frame's label says how good this mixture is.
-    const arma::vec top = arma::max(logs, 1);
-    const double ll = arma::accu(top + arma::log(arma::sum(arma::exp(logs.each_col() - top), 1)));
-    cv::Mat frame = render_hard(logs, h, w);
     cv::resize(frame, frame, f, 0, 0, cv::INTER_NEAREST);
     const int x0 = left + n * (f.width + kGap), y0 = kTitle + kLabel;
     frame.copyTo(img(cv::Rect(x0, y0, f.width, f.height)));

@@ -24,6 +24,34 @@ TEST(TraceFile, RoundTripsEveryValueExactly) {
   EXPECT_TRUE(d.agree) << d.report;
 }
 
+TEST(TraceFile, GzipWhenTheNameEndsInGzAndReadEitherWay) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const Trace t = record(TextbookSteps(), p);
+  write_trace(t, dir / "t.json");
+  write_trace(t, dir / "t.json.gz");
+  EXPECT_LT(std::filesystem::file_size(dir / "t.json.gz"), std::filesystem::file_size(dir / "t.json") / 2);
+  // gzip is recognised by its content, whatever the name.
+  std::filesystem::copy_file(dir / "t.json.gz", dir / "renamed.json");
+  for (const char* name : {"t.json.gz", "renamed.json"}) {
+    const Trace back = read_trace(dir / name);
+    EXPECT_EQ(trace_to_json(back), trace_to_json(t)) << name;
+  }
+}
+
+TEST(TraceFile, TruncatedGzipIsRefusedWithOneSentence) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  write_trace(record(TextbookSteps(), p), dir / "t.json.gz");
+  std::filesystem::resize_file(dir / "t.json.gz", std::filesystem::file_size(dir / "t.json.gz") / 2);
+  try {
+    (void)read_trace(dir / "t.json.gz");
+    FAIL() << "a truncated gzip trace was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
   TempDir dir;
   const SmallProblem p = small_problem(small_photo(dir));

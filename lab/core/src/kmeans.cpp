@@ -1,9 +1,14 @@
 #include "gmmlab/kmeans.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
+
+#include "gmmlab/fast_math.hpp"
+#include "gmmlab/worker_pool.hpp"
 
 namespace gmmlab {
 
@@ -13,108 +18,154 @@ namespace {
 // specified bit-for-bit, and the same seed must give the same init everywhere.
 double uniform(std::mt19937_64& rng) { return double(rng() >> 11) * 0x1.0p-53; }
 
-// Nearest centre of every pixel. Pixels are split into fixed blocks whose partial sums are
-// added in block order, so the result does not depend on the number of threads.
+// Nearest centre of every pixel. Pixels are split into fixed chunks whose partial sums are
+// added in chunk order, so the result does not depend on the number of threads.
 struct Assignment {
-  arma::uvec labels;
   arma::mat sums;     // K x d
   arma::uvec counts;  // K
   bool changed = false;
 };
 
-Assignment assign(const arma::mat& x, const arma::mat& centres, const arma::uvec* previous) {
-  const arma::uword n = x.n_rows, d = x.n_cols, k = centres.n_rows;
-  constexpr arma::uword block = 4096;
-  const arma::uword blocks = (n + block - 1) / block;
-  Assignment a;
-  a.labels.set_size(n);
-  // Per block: k x d sums, then k counts (as doubles: exact below 2^53).
-  const arma::uword width = k * d + k;
-  std::vector<double> partial(blocks * width, 0.0);
-  std::vector<char> block_changed(blocks, 0);
-#pragma omp parallel
-  {
-    // Each loop below runs over a block's pixels with no branch, component by component and
-    // channel by channel, so that the compiler vectorises it; a loop over components per
-    // pixel does not vectorise, and this assignment is most of what k-means costs.
-    std::vector<double> distance(block), best(block);
-#pragma omp for schedule(dynamic)
-    for (arma::uword b = 0; b < blocks; ++b) {
-      const arma::uword first = b * block, m = std::min(n, first + block) - first;
-      arma::uword* label = a.labels.memptr() + first;
-      for (arma::uword c = 0; c < k; ++c) {
-        // Squared distances summed over channels in channel order, as a per-pixel loop would.
-        std::fill_n(distance.data(), m, 0.0);
-        for (arma::uword j = 0; j < d; ++j) {
-          const double* xj = x.colptr(j) + first;
-          const double centre = centres(c, j);
-          double* dist = distance.data();
-#pragma omp simd
-          for (arma::uword i = 0; i < m; ++i) dist[i] += (xj[i] - centre) * (xj[i] - centre);
-        }
-        const double* dist = distance.data();
-        double* nearest = best.data();
-        if (c == 0) {
-          std::copy_n(dist, m, nearest);
-          std::fill_n(label, m, 0);
-          continue;
-        }
-        // Strictly closer: ties go to the lower index.
-#pragma omp simd
-        for (arma::uword i = 0; i < m; ++i) {
-          const bool closer = dist[i] < nearest[i];
-          nearest[i] = closer ? dist[i] : nearest[i];
-          label[i] = closer ? c : label[i];
-        }
-      }
-      double* out = &partial[b * width];
-      for (arma::uword c = 0; c < k; ++c) {
-        double count = 0;
-#pragma omp simd reduction(+ : count)
-        for (arma::uword i = 0; i < m; ++i) count += label[i] == c ? 1.0 : 0.0;
-        out[k * d + c] = count;
-        for (arma::uword j = 0; j < d; ++j) {
-          const double* xj = x.colptr(j) + first;
-          double sum = 0;
-#pragma omp simd reduction(+ : sum)
-          for (arma::uword i = 0; i < m; ++i) sum += label[i] == c ? xj[i] : 0.0;
-          out[c * d + j] = sum;
-        }
-      }
-      if (previous) {
-        const arma::uword* before = previous->memptr() + first;
-        int differ = 0;
-#pragma omp simd reduction(| : differ)
-        for (arma::uword i = 0; i < m; ++i) differ |= label[i] != before[i];
-        block_changed[b] = char(differ);
-      }
-    }
+constexpr arma::uword kChunk = 4096;
+
+// The assignment of one chunk: four pixels at a time, all K squared distances computed with the
+// pixels in registers (a loop per pixel over components does not vectorise by itself), then
+// one pass per component for its count and sums, masked by the labels.
+// Returns whether a label changed.
+bool assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::uword k, arma::uword first,
+                  arma::uword m, arma::uword* label, double* scratch, double* out) {
+  using detail::load;
+  using detail::splat;
+  using detail::v4;
+  using detail::v4i;
+  constexpr arma::uword kMaxDims = 4;
+  const arma::uword d = x.n_cols;
+  const arma::uword padded = (m + detail::kLanes - 1) / detail::kLanes * detail::kLanes;
+  // The chunk's columns, copied zero-padded to whole vectors: no load reads past the data.
+  std::vector<const double*> cols(d);
+  for (arma::uword j = 0; j < d; ++j) {
+    double* p = scratch + j * kChunk;
+    std::copy_n(x.colptr(j) + first, m, p);
+    std::fill(p + m, p + padded, 0.0);
+    cols[j] = p;
   }
+  double* best_label = scratch + d * kChunk;  // as doubles, to compare in vectors
+  for (arma::uword i = 0; i < padded; i += detail::kLanes) {
+    v4 xi[kMaxDims];
+    for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) xi[j] = load(cols[j] + i);
+    v4 best = splat(INFINITY), best_c = splat(0);
+    for (arma::uword c = 0; c < k; ++c) {
+      const double* centre = &centres[c * d];
+      // Squared distance summed over channels in channel order, as a per-pixel loop would.
+      v4 dist = {};
+      for (arma::uword j = 0; j < d; ++j) {
+        const v4 diff = (j < kMaxDims ? xi[j] : load(cols[j] + i)) - centre[j];
+        dist += diff * diff;
+      }
+      // Strictly closer: ties go to the lower index.
+      const v4i closer = dist < best;
+      best = closer ? dist : best;
+      best_c = closer ? splat(double(c)) : best_c;
+    }
+    detail::store(best_label + i, best_c);
+  }
+  bool changed = false;
+  for (arma::uword i = 0; i < m; ++i) {
+    const arma::uword nearest = arma::uword(best_label[i]);
+    changed = changed || nearest != label[i];
+    label[i] = nearest;
+  }
+  for (arma::uword i = m; i < padded; ++i) best_label[i] = -1;  // padding belongs to no cluster
+  // Per component: its count, then its d sums (k * d sums first, then k counts, in `out`).
+  for (arma::uword c = 0; c < k; ++c) {
+    const v4 mine = splat(double(c));
+    v4 count = {};
+    v4 sum[kMaxDims] = {};
+    for (arma::uword i = 0; i < padded; i += detail::kLanes) {
+      const v4i member = load(best_label + i) == mine;
+      count += member ? splat(1) : v4{};
+      for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) sum[j] += member ? load(cols[j] + i) : v4{};
+    }
+    out[k * d + c] += detail::lane_sum(count);
+    for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) out[c * d + j] += detail::lane_sum(sum[j]);
+    for (arma::uword j = kMaxDims; j < d; ++j)  // more than four channels: plain loop
+      for (arma::uword i = 0; i < m; ++i) out[c * d + j] += label[i] == c ? cols[j][i] : 0.0;
+  }
+  return changed;
+}
+
+// Assigns every pixel to its nearest centre, in place in `labels` (N, the previous assignment:
+// one label vector rather than two, 96 MB at 12 MP), and sums the clusters.
+Assignment assign(const arma::mat& x, const arma::mat& centres, arma::uvec& labels) {
+  const arma::uword n = x.n_rows, d = x.n_cols, k = centres.n_rows;
+  const arma::uword chunks = (n + kChunk - 1) / kChunk;
+  Assignment a;
+  // Per chunk: k x d sums, then k counts (as doubles: exact below 2^53).
+  const arma::uword width = k * d + k;
+  std::vector<double> partial(chunks * width, 0.0);
+  std::vector<char> chunk_changed(chunks, 0);
+  std::vector<double> flat(k * d);  // centre c's coordinates contiguous
+  for (arma::uword c = 0; c < k; ++c)
+    for (arma::uword j = 0; j < d; ++j) flat[c * d + j] = centres(c, j);
+  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(thread_count()));
+  parallel_chunks(chunks, [&](std::size_t ch, int thread) {
+    std::vector<double>& s = scratch[std::size_t(thread)];
+    if (s.empty()) s.resize((d + 1) * kChunk);
+    const arma::uword first = ch * kChunk, m = std::min(n, first + kChunk) - first;
+    chunk_changed[ch] = assign_chunk(x, flat, k, first, m, labels.memptr() + first, s.data(), &partial[ch * width]);
+  });
   a.sums.zeros(k, d);
   a.counts.zeros(k);
   std::vector<double> counts(k, 0.0);
-  for (arma::uword b = 0; b < blocks; ++b) {
-    const double* in = &partial[b * width];
+  for (arma::uword ch = 0; ch < chunks; ++ch) {
+    const double* in = &partial[ch * width];
     for (arma::uword c = 0; c < k; ++c) {
       for (arma::uword j = 0; j < d; ++j) a.sums(c, j) += in[c * d + j];
       counts[c] += in[k * d + c];
     }
-    a.changed = a.changed || block_changed[b];
+    a.changed = a.changed || chunk_changed[ch];
   }
   for (arma::uword c = 0; c < k; ++c) a.counts[c] = arma::uword(counts[c]);
-  if (!previous) a.changed = true;
   return a;
+}
+
+// Lloyd's iterations from `centres` until no label changes, the centres move less than
+// `tolerance`, or `max_iterations` updates. Returns the number of updates; leaves the last
+// assignment in `labels`.
+int lloyd(const arma::mat& x, arma::mat& centres, int max_iterations, double tolerance, arma::uvec& labels) {
+  const arma::uword k = centres.n_rows;
+  labels.zeros(x.n_rows);  // the first assignment's changes are not looked at
+  Assignment a = assign(x, centres, labels);
+  int iterations = 0;
+  while (iterations < max_iterations) {
+    ++iterations;
+    arma::mat moved = centres;
+    for (arma::uword c = 0; c < k; ++c)
+      if (a.counts[c] > 0) moved.row(c) = a.sums.row(c) / double(a.counts[c]);  // an empty cluster stays put
+    const double shift = arma::accu(arma::square(moved - centres));
+    centres = std::move(moved);
+    Assignment next = assign(x, centres, labels);
+    const bool stable = !next.changed || shift <= tolerance;
+    a = std::move(next);
+    if (stable) break;
+  }
+  return iterations;
+}
+
+// Every `stride`-th row from a random offset: rows spread evenly over the image.
+arma::uvec spread_rows(arma::uword n, arma::uword m, std::mt19937_64& rng) {
+  arma::uvec rows(m);
+  const double stride = double(n) / double(m);
+  const double offset = uniform(rng) * stride;
+  for (arma::uword i = 0; i < m; ++i) rows[i] = std::min(n - 1, arma::uword(offset + stride * double(i)));
+  return rows;
 }
 
 // k-means++ seeding (Arthur and Vassilvitskii) on an evenly spaced sample of the pixels.
 arma::mat seed_centres(const arma::mat& x, arma::uword k, const KMeansOptions& options, std::mt19937_64& rng) {
   const arma::uword n = x.n_rows;
   const arma::uword m = std::min(n, options.seeding_sample);
-  arma::uvec rows(m);
-  const double stride = double(n) / double(m);
-  const double offset = uniform(rng) * stride;
-  for (arma::uword i = 0; i < m; ++i) rows[i] = std::min(n - 1, arma::uword(offset + stride * double(i)));
-  const arma::mat sample = x.rows(rows);
+  const arma::mat sample = x.rows(spread_rows(n, m, rng));
 
   arma::mat centres(k, x.n_cols);
   centres.row(0) = sample.row(std::min(m - 1, arma::uword(uniform(rng) * double(m))));
@@ -139,23 +190,19 @@ KMeansResult kmeans(const arma::mat& x, arma::uword k, const KMeansOptions& opti
   std::mt19937_64 rng(options.seed);
   KMeansResult r;
   r.centres = seed_centres(x, k, options, rng);
+  // Most of Lloyd's iterations run on an evenly spread sample of the pixels: at 12 MP the
+  // clusters a sample of a quarter of a million pixels finds differ from the full image's by
+  // less than the few full passes that follow move them. An image no larger than the sample
+  // is clustered whole, as before.
+  const arma::uword n = x.n_rows;
+  const bool sampled = n > options.lloyd_sample;
+  const arma::mat sample = sampled ? arma::mat(x.rows(spread_rows(n, options.lloyd_sample, rng))) : arma::mat();
+  const arma::mat& lloyd_data = sampled ? sample : x;
   // Stop when the centres move less than sklearn's default tolerance: 1e-4 of the mean
   // per-channel variance, summed over all centres.
-  const double tolerance = 1e-4 * arma::mean(arma::var(x, 1, 0));
-  Assignment a = assign(x, r.centres, nullptr);
-  for (r.iterations = 1; r.iterations <= options.max_iterations; ++r.iterations) {
-    arma::mat moved = r.centres;
-    for (arma::uword c = 0; c < k; ++c)
-      if (a.counts[c] > 0) moved.row(c) = a.sums.row(c) / double(a.counts[c]);  // an empty cluster stays put
-    const double shift = arma::accu(arma::square(moved - r.centres));
-    r.centres = std::move(moved);
-    Assignment next = assign(x, r.centres, &a.labels);
-    const bool stable = !next.changed || shift <= tolerance;
-    a = std::move(next);
-    if (stable) break;
-  }
-  r.iterations = std::min(r.iterations, options.max_iterations);
-  r.labels = std::move(a.labels);
+  const double tolerance = 1e-4 * arma::mean(arma::var(lloyd_data, 1, 0));
+  r.iterations = lloyd(lloyd_data, r.centres, options.max_iterations, tolerance, r.labels);
+  if (sampled) r.full_iterations = lloyd(x, r.centres, options.full_iterations, tolerance, r.labels);
   return r;
 }
 
@@ -165,46 +212,71 @@ Mixture mixture_from_clusters(const arma::mat& x, const KMeansResult& clusters, 
   m.means = clusters.centres;
   m.covs.set_size(d, d, k);
   m.priors.set_size(k);
-  // The covariance of all the pixels, for clusters that have none of their own; identity if
-  // even that is degenerate (a constant image).
-  arma::mat fallback = n > 1 ? arma::mat(arma::cov(x)) : arma::eye(d, d);
-  fallback.diag() += reg_covar;
-  arma::mat l;
-  // The lower triangle, as validate_mixture and EM read it: on a singular matrix the two
-  // factorisations can disagree by rounding.
-  if (!arma::chol(l, fallback, "lower")) fallback = arma::eye(d, d);
-  // Each cluster's mean, then its scatter around that mean (the two passes np.cov makes),
-  // summed in pixel order straight from x: copying each cluster's rows out first would hold
-  // another copy of most of the image at 12 MP.
+  // One pass, in parallel over fixed chunks added in chunk order: per cluster its count, the
+  // sum of (x - c) and the lower triangle of the sum of (x - c)(x - c)^T around its k-means
+  // centre c. The centre is the cluster's mean up to k-means' last move, so the scatter around
+  // the mean (np.cov's second pass) follows without cancellation, and no cluster's rows are
+  // copied out (at 12 MP that would hold another copy of most of the image).
+  const arma::uword stats = 1 + d + d * (d + 1) / 2;
+  const arma::uword width = k * stats;
+  const arma::uword chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> partial(chunks * width, 0.0);
   const arma::uword* label = clusters.labels.memptr();
-  arma::uvec members(k, arma::fill::zeros);
-  arma::mat sums(k, d, arma::fill::zeros);
-  for (arma::uword j = 0; j < d; ++j) {
-    const double* xj = x.colptr(j);
-    for (arma::uword i = 0; i < n; ++i) sums(label[i], j) += xj[i];
-  }
-  for (arma::uword i = 0; i < n; ++i) ++members[label[i]];
-  for (arma::uword c = 0; c < k; ++c)
-    if (members[c] > 0) m.means.row(c) = sums.row(c) / double(members[c]);
-  arma::cube scatter(d, d, k, arma::fill::zeros);
-  std::vector<double> centred(d);
-  for (arma::uword i = 0; i < n; ++i) {
-    const arma::uword c = label[i];
-    for (arma::uword j = 0; j < d; ++j) centred[j] = x(i, j) - m.means(c, j);
-    for (arma::uword a = 0; a < d; ++a)
-      for (arma::uword b = 0; b <= a; ++b) scatter(a, b, c) += centred[a] * centred[b];
-  }
-  for (arma::uword c = 0; c < k; ++c) {
-    m.priors[c] = double(members[c]) / double(n);
-    arma::mat s = fallback;
-    if (members[c] >= 2) {  // np.cov: 1/(n-1)
-      for (arma::uword a = 0; a < d; ++a)
-        for (arma::uword b = 0; b <= a; ++b) s(a, b) = s(b, a) = scatter(a, b, c) / double(members[c] - 1);
+  parallel_chunks(chunks, [&](std::size_t ch, int) {
+    std::vector<double> centred(d);
+    double* out = &partial[ch * width];
+    for (arma::uword i = ch * kChunk; i < std::min(n, (ch + 1) * kChunk); ++i) {
+      const arma::uword c = label[i];
+      double* s = out + c * stats;
+      for (arma::uword j = 0; j < d; ++j) centred[j] = x(i, j) - m.means(c, j);
+      s[0] += 1;
+      arma::uword slot = 1 + d;
+      for (arma::uword a = 0; a < d; ++a) {
+        s[1 + a] += centred[a];
+        for (arma::uword b = 0; b <= a; ++b, ++slot) s[slot] += centred[a] * centred[b];
+      }
     }
-    if (members[c] >= 2) s.diag() += reg_covar;
-    // A cluster of identical pixels has a zero covariance, which no Gaussian can have.
-    if (!arma::chol(l, s, "lower")) s = fallback;
-    m.covs.slice(c) = s;
+  });
+  std::vector<double> total(width, 0.0);
+  for (arma::uword ch = 0; ch < chunks; ++ch)
+    for (arma::uword j = 0; j < width; ++j) total[j] += partial[ch * width + j];
+
+  // The covariance of all the pixels, for clusters that have none of their own; identity if
+  // even that is degenerate (a constant image). Computed only when a cluster needs it.
+  std::optional<arma::mat> fallback;
+  const auto all_pixels = [&]() -> const arma::mat& {
+    if (!fallback) {
+      fallback = n > 1 ? arma::mat(arma::cov(x)) : arma::mat(arma::eye(d, d));
+      fallback->diag() += reg_covar;
+      arma::mat l;
+      // The lower triangle, as validate_mixture and EM read it: on a singular matrix the two
+      // factorisations can disagree by rounding.
+      if (!arma::chol(l, *fallback, "lower")) fallback = arma::mat(arma::eye(d, d));
+    }
+    return *fallback;
+  };
+  for (arma::uword c = 0; c < k; ++c) {
+    const double* s = &total[c * stats];
+    const double members = s[0];
+    m.priors[c] = members / double(n);
+    std::vector<double> shift(d, 0.0);
+    if (members > 0)
+      for (arma::uword a = 0; a < d; ++a) shift[a] = s[1 + a] / members, m.means(c, a) += shift[a];
+    arma::mat cov;
+    if (members >= 2) {  // np.cov: 1/(n-1)
+      cov.set_size(d, d);
+      arma::uword slot = 1 + d;
+      for (arma::uword a = 0; a < d; ++a)
+        for (arma::uword b = 0; b <= a; ++b, ++slot)
+          cov(a, b) = cov(b, a) = (s[slot] - members * shift[a] * shift[b]) / (members - 1);
+      cov.diag() += reg_covar;
+      // A cluster of identical pixels has a zero covariance, which no Gaussian can have.
+      arma::mat l;
+      if (!arma::chol(l, cov, "lower")) cov = all_pixels();
+    } else {
+      cov = all_pixels();
+    }
+    m.covs.slice(c) = cov;
   }
   return m;
 }

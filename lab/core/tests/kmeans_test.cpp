@@ -5,12 +5,20 @@
 #include "gmmlab/kmeans.hpp"
 #include "gmmlab/testing/support.hpp"
 #include "gmmlab/testing/textbook.hpp"
+#include "gmmlab/worker_pool.hpp"
 
 namespace {
 
 arma::mat sample_pixels() {
   const gmmlab::Image image = gmmlab::load_image(gmmlab::testing::sample_photo(), 3);
   return gmmlab::testing::TextbookSteps().zscore(image.pixels);
+}
+
+// The k-means objective: the sum of squared distances of the pixels to their cluster's centre.
+double inertia(const arma::mat& x, const gmmlab::KMeansResult& r) {
+  double total = 0;
+  for (arma::uword i = 0; i < x.n_rows; ++i) total += arma::accu(arma::square(x.row(i) - r.centres.row(r.labels[i])));
+  return total;
 }
 
 bool identical(const gmmlab::Mixture& a, const gmmlab::Mixture& b) {
@@ -27,6 +35,35 @@ TEST(KMeansInit, SameImageKAndSeedGiveTheSameInit) {
   EXPECT_TRUE(identical(a, b));
   const gmmlab::Mixture c = gmmlab::kmeans_init(x, 4, {.seed = 8});
   EXPECT_FALSE(identical(a, c)) << "the seed should matter";
+}
+
+TEST(KMeansInit, ThreadCountDoesNotChangeTheInit) {
+  const arma::mat x = sample_pixels();
+  const int before = gmmlab::thread_count();
+  // Whole (the sample photo is smaller than the Lloyd sample) and sampled (as a 12 MP photo is).
+  for (const arma::uword lloyd_sample : {arma::uword(1) << 18, arma::uword(20000)}) {
+    const gmmlab::KMeansOptions options{.seed = 3, .lloyd_sample = lloyd_sample};
+    gmmlab::set_threads(1);
+    const gmmlab::Mixture one = gmmlab::kmeans_init(x, 5, options);
+    gmmlab::set_threads(2);
+    const gmmlab::Mixture two = gmmlab::kmeans_init(x, 5, options);
+    EXPECT_TRUE(identical(one, two)) << "Lloyd sample " << lloyd_sample;
+  }
+  gmmlab::set_threads(before);
+}
+
+TEST(KMeansInit, LloydOnASampleThenFullPassesIsAsGoodAsOnEveryPixel) {
+  // The sample photo (135 300 pixels) clustered whole, and as a large photo is: Lloyd on
+  // 20 000 evenly spread pixels, then at most 3 passes over all of them.
+  const arma::mat x = sample_pixels();
+  for (const arma::uword k : {3u, 5u}) {
+    const gmmlab::KMeansResult whole = gmmlab::kmeans(x, k, {.seed = 0});
+    const gmmlab::KMeansResult sampled = gmmlab::kmeans(x, k, {.seed = 0, .lloyd_sample = 20000});
+    EXPECT_EQ(whole.full_iterations, 0);
+    EXPECT_GE(sampled.full_iterations, 1);
+    EXPECT_LE(sampled.full_iterations, 3);
+    EXPECT_LT(inertia(x, sampled), 1.005 * inertia(x, whole)) << "K = " << k;
+  }
 }
 
 TEST(KMeansInit, CovariancesAreNumpyCovOfEachCluster) {

@@ -265,12 +265,20 @@ Image load_image(const fs::path& path, int k) {
                               decoded.channels()));
   }
   image.channels = colour.channels();
-  cv::Mat as_double;
-  colour.convertTo(as_double, CV_64F);
-  as_double = as_double.reshape(1, image.height * image.width);  // one row per pixel
-  // cv::Mat is row-major, arma::mat column-major: the transpose of the wrapped buffer is N x c.
-  const arma::mat wrapped(as_double.ptr<double>(), image.channels, arma::uword(as_double.rows), false, true);
-  image.pixels = wrapped.t();
+  // Row by row into the N x c column-major matrix: converting the whole image to doubles first
+  // would hold a second N x c copy (288 MB at 12 MP) beside the result.
+  const arma::uword n = arma::uword(image.height) * arma::uword(image.width);
+  image.pixels.set_size(n, arma::uword(image.channels));
+  cv::Mat row;
+  for (int r = 0; r < image.height; ++r) {
+    colour.row(r).convertTo(row, CV_64F);
+    const double* v = row.ptr<double>();
+    const arma::uword first = arma::uword(r) * arma::uword(image.width);
+    for (int c = 0; c < image.channels; ++c) {
+      double* out = image.pixels.colptr(arma::uword(c)) + first;
+      for (int x = 0; x < image.width; ++x) out[x] = v[x * image.channels + c];
+    }
+  }
   if (image.channels == 3 && arma::approx_equal(image.pixels.col(0), image.pixels.col(1), "absdiff", 0) &&
       arma::approx_equal(image.pixels.col(1), image.pixels.col(2), "absdiff", 0))
     image.notes.push_back("the photo's three colour channels are equal (a grey photo stored as colour); it is "

@@ -45,6 +45,8 @@ Problem prepare(const ProblemSpec& spec, const Steps& steps) {
                             "(see handout §Z-score)",
                             steps.name(), spec.image.string()));
 
+  if (!spec.keep_raw_pixels) p.image.pixels.reset();
+
   t = std::chrono::steady_clock::now();
   if (spec.init) {
     p.initial = read_mixture_file(*spec.init, p.x.n_cols);

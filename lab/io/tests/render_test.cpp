@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "gmmlab/render.hpp"
+#include "gmmlab/testing/support.hpp"
+#include "gmmlab/testing/textbook.hpp"
 
 TEST(Palette, FirstFiveAreTheLabsColours) {
   EXPECT_EQ(gmmlab::palette_rgb(0), cv::Vec3b(255, 0, 0));
@@ -29,4 +31,17 @@ TEST(RenderSoft, BlendsByResponsibility) {
   const cv::Mat picture = gmmlab::render_soft(gamma, 1, 2);
   EXPECT_EQ(picture.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 128, 128));  // half red, half green
   EXPECT_EQ(picture.at<cv::Vec3b>(0, 1), cv::Vec3b(0, 0, 255));
+}
+
+TEST(RenderSegmentation, BlockByBlockEqualsTheWholeResponsibilities) {
+  // More pixels than one block, so that the blocks' seams are crossed.
+  const arma::uword n = gmmlab::kRenderBlock * 2 + 123;
+  const gmmlab::Mixture m = gmmlab::testing::random_mixture(4, 3, 5);
+  const arma::mat x = gmmlab::testing::sample_from(m, n, 6);
+  const gmmlab::testing::TextbookSteps steps;
+  const arma::mat gamma = steps.e_step(x, m).gamma;
+  const gmmlab::Segmentation s = gmmlab::render_segmentation(steps, x, m, 1, int(n), true);
+  EXPECT_EQ(cv::norm(s.hard, gmmlab::render_hard(gamma, 1, int(n)), cv::NORM_INF), 0);
+  EXPECT_EQ(cv::norm(s.soft, gmmlab::render_soft(gamma, 1, int(n)), cv::NORM_INF), 0);
+  EXPECT_TRUE(gmmlab::render_segmentation(steps, x, m, 1, int(n), false).soft.empty());
 }

@@ -18,8 +18,9 @@ class ReferenceSteps final : public Steps {
   Iteration iterate(const arma::mat& x, const Mixture& m) const override;
 };
 
-// Sets the number of threads the reference uses (0: OpenMP's default, which honours
-// OMP_NUM_THREADS and otherwise uses every core). Returns the number now in force.
+// Sets the number of threads the reference (and every parallel loop of the lab: see
+// gmmlab/worker_pool.hpp) uses; 0: OMP_NUM_THREADS if set, otherwise every core. Returns the
+// number now in force.
 int set_reference_threads(int threads);
 
 }  // namespace gmmlab

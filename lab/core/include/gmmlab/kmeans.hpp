@@ -9,8 +9,10 @@ namespace gmmlab {
 
 struct KMeansOptions {
   std::uint64_t seed = 0;
-  int max_iterations = 100;        // Lloyd iterations over all pixels
+  int max_iterations = 100;            // Lloyd iterations on the sample (all pixels if no larger)
   arma::uword seeding_sample = 20000;  // k-means++ picks centres from this many pixels
+  arma::uword lloyd_sample = 262144;   // larger images: Lloyd runs on this many evenly spread pixels,
+  int full_iterations = 3;             // then at most this many iterations over all of them
   // Added to the diagonal of each initial covariance, as EM's M-step adds it (EmOptions::
   // reg_covar): with it a photo whose channels are equal (grey stored as colour) or otherwise
   // collinear still gets covariances EM can start from.
@@ -20,7 +22,8 @@ struct KMeansOptions {
 struct KMeansResult {
   arma::mat centres;    // K x d
   arma::uvec labels;    // N, cluster of each pixel
-  int iterations = 0;   // Lloyd iterations run
+  int iterations = 0;   // Lloyd iterations run (on the sample, for a large image)
+  int full_iterations = 0;  // then over all the pixels (0 when the image was no larger than the sample)
 };
 
 // Deterministic: the same data, K and seed give the same result on every run and thread

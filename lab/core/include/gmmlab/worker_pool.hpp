@@ -1,5 +1,6 @@
 #pragma once
-// The threads behind the reference's loops over pixel chunks.
+// The threads behind every parallel loop of the lab: the reference's EM kernels and k-means.
+// One pool for all, so a run never has two teams of threads competing for the cores.
 //
 // Why not `#pragma omp parallel for`: an OpenMP region ends in a barrier that waits for every
 // thread of the team, including one that the operating system has not yet scheduled, and
@@ -13,22 +14,29 @@
 // own slot and add the slots in chunk order.
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-namespace gmmlab::detail {
+namespace gmmlab {
 
-class ChunkPool {
+// The number of threads parallel loops use. 0 restores the default: OMP_NUM_THREADS if set
+// (the variable every numerical library honours), otherwise every core. Returns the number
+// now in force.
+int set_threads(int threads);
+int thread_count();
+
+class WorkerPool {
  public:
-  static ChunkPool& instance() {
-    static ChunkPool pool;
+  static WorkerPool& instance() {
+    static WorkerPool pool;
     return pool;
   }
 
-  ~ChunkPool() {
+  ~WorkerPool() {
     {
       std::lock_guard lock(mutex_);
       stop_ = true;
@@ -64,7 +72,7 @@ class ChunkPool {
   }
 
  private:
-  ChunkPool() = default;
+  WorkerPool() = default;
 
   void work(int index) {
     std::uint64_t seen = 0;
@@ -98,4 +106,9 @@ class ChunkPool {
   bool stop_ = false;
 };
 
-}  // namespace gmmlab::detail
+// Runs body(chunk, thread) for chunk in [0, chunks) on thread_count() threads of the shared pool.
+inline void parallel_chunks(std::size_t chunks, const std::function<void(std::size_t, int)>& body) {
+  WorkerPool::instance().run(chunks, thread_count(), body);
+}
+
+}  // namespace gmmlab

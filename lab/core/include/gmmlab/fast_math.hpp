@@ -1,6 +1,7 @@
 #pragma once
-// Four doubles at once, and an exp() over them, for the reference's E-step kernels (and the
-// benchmark's roofline, which must time the same exp).
+// Four doubles at once, and an exp() over them, for the reference's E-step kernels, k-means'
+// distance kernel (both need it, so it lives in the core) and the benchmark's roofline, which
+// must time the same exp.
 //
 // The kernels use GCC/Clang vector types rather than `#pragma omp simd` because GCC does not
 // vectorise what they need most: a loop that sums into ten accumulators, and (under the
