@@ -162,34 +162,6 @@ TEST(CourseGrade, RelativePathsMeanTheCurrentFolder) {
   EXPECT_NE(read_file(t / "gb.csv").find("alice,10,30,30,30,100,100,graded,"), std::string::npos);
 }
 
-TEST(CourseGrade, AKilledBatchResumesWhereItStopped) {
-  TempDir t;
-  three(t / "class" / "a-fast", "ok", "ok", "ok");
-  three(t / "class" / "b-slow", "SLEEP", "ok", "ok");
-  const std::string gradebook = (t / "gb.csv").string();
-  std::vector<std::string> args{GMMLAB_CLI, "course", "grade", (t / "class").string(), "-o", gradebook,
-                                "--grader", GMMLAB_CONTRACT_GRADER, "-j", "1", "-q"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-  // Wait for the first submission's state, then kill the batch as a power cut would.
-  const fs::path state = t / "gb-state" / "a-fast.json";
-  for (int i = 0; i < 600 && !fs::exists(state); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(fs::exists(state));
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  EXPECT_FALSE(fs::exists(t / "gb.csv"));
-  // Again: the fast one is not graded again; the slow one now runs past its limit.
-  const auto r = course_grade(t / "class", t / "gb.csv", {"--submission-timeout", "1"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("1 of 2 submissions unchanged since the last run"), std::string::npos) << r.err;
-  EXPECT_NE(read_file(t / "gb.csv").find("b-slow,0,0,0,0,0,,timed out,grading took longer than 1 s and was stopped"),
-            std::string::npos)
-      << read_file(t / "gb.csv");
-}
-
 // Processes still alive (zombies have no command line and no folder) whose command line names
 // `dir` or whose working folder is inside it: what a batch grading in `dir` started.
 std::vector<std::string> processes_of(const fs::path& dir) {
@@ -223,6 +195,35 @@ std::vector<std::string> processes_left(const fs::path& dir) {
   return left;
 }
 
+TEST(CourseGrade, AKilledBatchResumesWhereItStopped) {
+  TempDir t;
+  three(t / "class" / "a-fast", "ok", "ok", "ok");
+  three(t / "class" / "b-slow", "SLEEP", "ok", "ok");
+  const std::string gradebook = (t / "gb.csv").string();
+  std::vector<std::string> args{GMMLAB_CLI, "course", "grade", (t / "class").string(), "-o", gradebook,
+                                "--grader", GMMLAB_CONTRACT_GRADER, "-j", "1", "-q"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  // Wait for the first submission's state, then kill the batch as a power cut would.
+  const fs::path state = t / "gb-state" / "a-fast.json";
+  for (int i = 0; i < 600 && !fs::exists(state); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(fs::exists(state));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_FALSE(fs::exists(t / "gb.csv"));
+  // Again: the fast one is not graded again; the slow one now runs past its limit.
+  const auto r = course_grade(t / "class", t / "gb.csv", {"--submission-timeout", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("1 of 2 submissions unchanged since the last run"), std::string::npos) << r.err;
+  EXPECT_NE(read_file(t / "gb.csv").find("b-slow,0,0,0,0,0,,timed out,grading took longer than 1 s and was stopped"),
+            std::string::npos)
+      << read_file(t / "gb.csv");
+  EXPECT_EQ(processes_left(t.path()), std::vector<std::string>{}) << "a timed-out grader is stopped whole";
+}
+
 // Killing the batch (SIGKILL: nothing runs in it any more; SIGTERM: it stops its graders and
 // says so) leaves no grader running and nothing they started, even in process groups and
 // sessions of their own; the same command again resumes to the gradebook of a run that was
@@ -230,16 +231,16 @@ std::vector<std::string> processes_left(const fs::path& dir) {
 void kill_and_resume(int sig) {
   TempDir t;
   three(t / "class" / "a-fast", "ok", "ok", "ok");
-  three(t / "class" / "b-slow", "SLOW", "ok", "ok");  // waits on a process in a session of its own
-  three(t / "class" / "c-loop", "ok", "LOOP", "ok");  // waits forever on one in a group of its own
-  const std::vector<std::string> timeout{"--submission-timeout", "3"};
+  // Each waits on a process of its own: in a session of its own (as the real grader's sandbox
+  // does), in a process group of its own (as its compilers are). 60 s when killed, 0 s after.
+  three(t / "class" / "b-session", "SLOW SESSION", "ok", "ok");
+  three(t / "class" / "c-group", "ok", "SLOW GROUP", "ok");
   setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "0", 1);
   fs::create_directories(t / "never-killed");
-  const auto reference = course_grade(t / "class", t / "never-killed" / "gb.csv", timeout);
+  const auto reference = course_grade(t / "class", t / "never-killed" / "gb.csv");
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   const std::string expected = read_file(t / "never-killed" / "gb.csv");
-  EXPECT_NE(expected.find("c-loop,0,0,0,0,0,,timed out"), std::string::npos) << expected;
-  EXPECT_EQ(processes_left(t / "never-killed"), std::vector<std::string>{}) << "a timed-out grader is stopped whole";
+  EXPECT_NE(expected.find("c-group,10,30,30,30,100,100,graded"), std::string::npos) << expected;
 
   setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "60", 1);
   fs::create_directories(t / "killed");
@@ -281,7 +282,7 @@ void kill_and_resume(int sig) {
   EXPECT_EQ(processes_left(t / "killed"), std::vector<std::string>{});
 
   setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "0", 1);
-  const auto resumed = course_grade(t / "class", gradebook, timeout);
+  const auto resumed = course_grade(t / "class", gradebook);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("1 of 3 submissions unchanged since the last run"), std::string::npos) << resumed.err;
   EXPECT_EQ(read_file(gradebook), expected);
@@ -290,6 +291,48 @@ void kill_and_resume(int sig) {
 
 TEST(CourseGrade, KillingTheBatchKillsItsGradersAndResumes) { kill_and_resume(SIGKILL); }
 TEST(CourseGrade, StoppingTheBatchStopsItsGradersAndResumes) { kill_and_resume(SIGTERM); }
+
+// Each bad submission gets its status and one sentence in the gradebook (and its feedback);
+// nothing of an archive lands outside its own folder, and the batch grades the rest (exit 0).
+TEST(CourseGrade, EachBadSubmissionIsRefusedWithASentenceAndTheBatchGoesOn) {
+  TempDir t;
+  three(t / "class" / "good", "ok", "ok", "ok");
+  make_archive(t / "class" / "absolute.tar.gz", {file("/tmp/gmmlab-batch-evil.cpp", "x")}, false);
+  make_archive(t / "class" / "link.zip", {soft_link("zscore.cpp", "/etc/passwd")}, true);
+  make_archive(t / "class" / "bomb.zip", {file("zscore.cpp", std::string(40u << 20, '\0'))}, true);
+  put(t / "class" / "notazip.zip", "this is not a zip file");
+  put(t / "class" / "nosources" / "notes.txt", "I ran out of time");
+  fs::create_directories(t / "class" / "emptyfolder");
+  three(t / "class" / "linked", "ok", "ok", "ok");
+  fs::remove(t / "class" / "linked" / "zscore.cpp");
+  fs::create_symlink("/etc/hostname", t / "class" / "linked" / "zscore.cpp");
+  fs::create_directories(t / "out");
+  const auto r = course_grade(t / "class", t / "out" / "gb.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string csv = read_file(t / "out" / "gb.csv");
+  auto row = [&](const std::string& id) {
+    const auto at = csv.find("\r\n" + id + ",");
+    return at == std::string::npos ? std::string() : csv.substr(at + 2, csv.find("\r\n", at + 2) - at - 2);
+  };
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"good", "good,10,30,30,30,100,100,graded,"},
+      {"absolute", "absolute,0,0,0,0,0,,refused,refused: it holds an absolute path: /tmp/gmmlab-batch-evil.cpp"},
+      {"link", "link,0,0,0,0,0,,refused,refused: it holds a symbolic link: zscore.cpp"},
+      {"bomb", "bomb,0,0,0,0,0,,refused,refused: its file zscore.cpp is larger than 4 MB"},
+      {"notazip", "notazip,0,0,0,0,0,,refused,refused: "},
+      {"nosources", "nosources,0,0,0,0,0,,incomplete files,\"it holds no C++ files at all (no zscore.cpp, e_step.cpp, m_step.cpp)\""},
+      {"emptyfolder", "emptyfolder,0,0,0,0,0,,incomplete files,\"it holds no C++ files at all (no zscore.cpp, e_step.cpp, m_step.cpp)\""},
+      {"linked", "linked,0,0,0,0,0,,refused,refused: "},
+  };
+  for (const auto& [id, start] : expected) {
+    EXPECT_EQ(row(id).rfind(start, 0), 0u) << id << ": " << row(id);
+    EXPECT_NE(read_file(t / "out" / "gb-feedback" / (id + ".txt")).find(id == "good" ? "Total: 100/100" : "Note: "),
+              std::string::npos)
+        << id;
+  }
+  EXPECT_FALSE(fs::exists("/tmp/gmmlab-batch-evil.cpp"));
+  EXPECT_NE(r.out.find("8 submissions: 1 graded, 2 incomplete files, 5 refused"), std::string::npos) << r.out;
+}
 
 TEST(CourseGrade, BadCommandLinesAndFoldersGetOneSentence) {
   TempDir t;

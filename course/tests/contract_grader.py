@@ -5,9 +5,9 @@ Exit 0 graded, 1 could not grade, 2 bad command line; FILE is Gradescope's resul
 
 What it scores is read from markers in the files: "TODO" (not written), "SYNTAX ERROR" (does
 not compile), "DIVIDE BY N-1" (a known mistake), "SLEEP" (hangs), "GRADER FAILS" (exit 1),
-"SLOW" (waits for a process it starts in a session of its own, as the real grader's sandbox
-does, that sleeps $GMMLAB_CONTRACT_SLOW_SECONDS, default 60), "LOOP" (waits for a process it
-starts in a process group of its own, as the real grader's compilers are, that never ends).
+"SLOW SESSION" and "SLOW GROUP" (waits for a process it starts in a session of its own, as the
+real grader's sandbox does, or in a process group of its own, as the real grader's compilers
+are, that sleeps $GMMLAB_CONTRACT_SLOW_SECONDS, default 60).
 The batch tests against the real grader live beside this one."""
 import json, os, subprocess, sys, time
 
@@ -30,10 +30,11 @@ if "GRADER FAILS" in text:
     sys.exit(1)
 if "SLEEP" in text:
     time.sleep(20)
-if "SLOW" in text:
-    subprocess.run(["sleep", os.environ.get("GMMLAB_CONTRACT_SLOW_SECONDS", "60")], start_new_session=True)
-if "LOOP" in text:
-    subprocess.run(["sleep", "infinity"], preexec_fn=os.setpgrp)
+slow = ["sleep", os.environ.get("GMMLAB_CONTRACT_SLOW_SECONDS", "60")]
+if "SLOW SESSION" in text:
+    subprocess.run(slow, start_new_session=True)
+if "SLOW GROUP" in text:
+    subprocess.run(slow, preexec_fn=os.setpgrp)
 print(f"Grading {sub} (fake contract grader)")
 checks = [("Z-score: mean 0 and std 1", "1.1", 10, "zscore.cpp", "visible"),
           ("E-step: responsibilities", "2.1", 30, "e_step.cpp", "visible"),
