@@ -23,6 +23,7 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/kmeans.hpp"
 #include "gmmlab/reference.hpp"
+#include "gmmlab/running_program.hpp"
 #include "gmmlab/testing/child_process.hpp"
 #include "problem.hpp"
 #include "roofline.hpp"
@@ -149,7 +150,9 @@ class Bench {
     char dir[] = "/tmp/gmmlab-bench-XXXXXX";
     if (!mkdtemp(dir)) throw Error("cannot create a temporary folder under /tmp");
     work_ = dir;
-    self_ = fs::read_symlink("/proc/self/exe");
+    const auto self = running_program();
+    if (!self) throw Error("cannot find this program's own path (/proc/self/exe) to start its children");
+    self_ = *self;
   }
   ~Bench() {
     std::error_code ec;
