@@ -94,6 +94,9 @@ class Fixtures {
     fs::create_directories(dir_ / "sub");
     for (const auto& e : fs::directory_iterator(GMMLAB_SOLUTION_DIR))
       if (e.is_regular_file()) fs::copy_file(e.path(), dir_ / "sub" / e.path().filename());
+    // A class of one for `gmmlab course grade`.
+    fs::create_directories(dir_ / "class");
+    fs::copy(dir_ / "sub", dir_ / "class" / "alice");
     write_file(dir_ / "k5.json", mixture_json(5, "1"));
     write_file(dir_ / "huge-number.json", mixture_json(1, "1e999"));
 
@@ -189,6 +192,7 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   fs::create_symlink("p.png", dir / "photo-link.png");
   fs::create_symlink("nowhere.png", dir / "dangling.png");
   fs::create_symlink("sub/zscore.cpp", dir / "zscore-link.cpp");
+  fs::create_symlink("target.png", dir / "gb-histogram.png");  // what `course grade -o gb.csv` would draw
   // Submissions whose student.hpp is a FIFO, or whose e_step.cpp is a folder.
   fs::copy(dir / "sub", dir / "fifo-sub");
   fs::remove(dir / "fifo-sub" / "student.hpp");
@@ -397,7 +401,31 @@ INSTANTIATE_TEST_SUITE_P(
         viewer_case("ViewerStateFileAndScreenshotOneName", {"p.png", "--state-file", "s.png", "--script", "screenshot s.png"},
                     2, {"--state-file and script action 1 ('screenshot s.png') both name 's.png'"}),
         viewer_case("ViewerScreenshotIntoAMissingFolder", {"p.png", "--script", "screenshot no/such/a.png"}, 2,
-                    {"the folder 'no/such' does not exist"})),
+                    {"the folder 'no/such' does not exist"}),
+        // 14. The course kit's outputs: checked before anything is graded, compiled or packed;
+        //     --force replaces a regular file only (a classroom folder: a folder only).
+        Case{"CourseGradebookIsAFifo", {"course", "grade", "class", "-o", "fifo"}, 1, {"-o 'fifo' is a FIFO"}},
+        Case{"CourseGradebookIsASymlink", {"course", "grade", "class", "-o", "link.png", "--force"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"CourseGradebookIsASubmission", {"course", "grade", "class", "-o", "class/alice", "--force"}, 2,
+             {"is the input file 'class/alice'"}},
+        Case{"CourseHistogramIsASymlink", {"course", "grade", "class", "-o", "gb.csv"}, 1,
+             {"the histogram 'gb-histogram.png' is a symbolic link"}},
+        Case{"CoursePackageIsAFifo", {"course", "package", "-o", "fifo", "--force", "-q"}, 1, {"-o 'fifo' is a FIFO"}},
+        Case{"CoursePackageIsADevice", {"course", "package", "-o", "null", "--force", "-q"}, 1, {"-o 'null' is a device"},
+             {}, "", true},
+        Case{"CourseGradescopeIsASymlink", {"course", "gradescope", "-o", "link.png", "--force", "-q"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"CourseClassroomIsAFile", {"course", "classroom", "-o", "target.png", "--force", "-q"}, 1,
+             {"-o 'target.png' is not a folder"}},
+        Case{"CourseClassroomIsADevice", {"course", "classroom", "-o", "null", "--force", "-q"}, 1,
+             {"-o 'null' is not a folder"}, {}, "", true},
+        Case{"CourseClassroomIsASymlink", {"course", "classroom", "-o", "link.png", "--force", "-q"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"AutogradeOutputsOneName", {"course", "autograde", "sub", "--gradescope", "r.json", "--classroom", "r.json"},
+             2, {"--gradescope and --classroom both name 'r.json'"}},
+        Case{"AutogradeResultsIsAFifo", {"course", "autograde", "sub", "--gradescope", "fifo"}, 1,
+             {"--gradescope 'fifo' is a FIFO"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(HardeningPhotos, ExifOrientationTurnsThePhotoAsImreadDoes) {
