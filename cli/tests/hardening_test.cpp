@@ -424,6 +424,16 @@ INSTANTIATE_TEST_SUITE_P(
              {"-o 'link.png' is a symbolic link"}},
         Case{"AutogradeOutputsOneName", {"course", "autograde", "sub", "--gradescope", "r.json", "--classroom", "r.json"},
              2, {"--gradescope and --classroom both name 'r.json'"}},
+        // 15. An empty output name is a mistake, never "the default name".
+        Case{"SegmentEmptyOutputName", segment_p({"-o", ""}), 2, {"-o '' is an empty output name"}},
+        Case{"SegmentEmptySoftName", segment_p({"--soft", ""}), 2, {"--soft '' is an empty output name"}},
+        Case{"RecordEmptyOutputName", {"trace", "record", "p.png", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        Case{"CompareEmptySaveName", {"trace", "compare", "p.png", "--save-student", ""}, 2,
+             {"--save-student '' is an empty output name"}},
+        Case{"GradeEmptyJsonName", {"grade", "sub", "--json", ""}, 2, {"--json '' is an empty output name"}},
+        Case{"CourseGradeEmptyOutputName", {"course", "grade", "class", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        Case{"CoursePackageEmptyOutputName", {"course", "package", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        viewer_case("ViewerEmptyStateFileName", {"p.png", "--state-file", ""}, 2, {"'' is an empty output name"}),
         Case{"AutogradeResultsIsAFifo", {"course", "autograde", "sub", "--gradescope", "fifo"}, 1,
              {"--gradescope 'fifo' is a FIFO"}}),
     [](const auto& info) { return info.param.name; });

@@ -236,7 +236,13 @@ int main(int argc, char** argv) {
                                          "does) instead of this build's student/");
   cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
                                        "screenshot a.png\"");
-  cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)");
+  cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)")
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            // Not "no state file": an empty name given is a mistake, as for gmmlab's outputs.
+            return name.empty() ? std::string("'' is an empty output name; give a file name") : "";
+          },
+          ""));
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   try {
     cli.parse(argc, argv);
