@@ -459,6 +459,20 @@ TEST(HardeningWrites, OutputSetIsAllOrNothing) {
   EXPECT_TRUE(fs::is_empty(dir.path())) << "neither file nor a temporary is left";
 }
 
+// A new name is taken with renameat2(RENAME_NOREPLACE), an existing file swapped out with
+// RENAME_EXCHANGE and removed: either way the folder ends with the one new file.
+TEST(HardeningWrites, NewNamesAndReplacedFilesLeaveOnlyTheOutputs) {
+  TempDir dir;
+  write_file(dir / "old.txt", "old");
+  gmmlab::OutputSet set;
+  set.add(dir / "old.txt", "replaced");
+  set.add(dir / "new.txt", "new");
+  set.commit();
+  EXPECT_EQ(read_file(dir / "old.txt"), "replaced");
+  EXPECT_EQ(read_file(dir / "new.txt"), "new");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
+
 TEST(HardeningWrites, InterruptedWriteLeavesNoTemporaryFile) {
   TempDir dir;
   constexpr int kFiles = 4;
