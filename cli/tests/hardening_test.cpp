@@ -222,7 +222,8 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
     std::ofstream out(log, std::ios::app);
     std::string command = c.shell_prefix.empty() ? "" : c.shell_prefix + " ";
     command += c.program;
-    for (const std::string& a : c.args) command += " " + a;
+    for (const std::string& a : c.args)
+      command += " " + (a.empty() || a.find_first_of(" ;") != std::string::npos ? "'" + a + "'" : a);
     std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
     std::replace(err.begin(), err.end(), '\n', ' ');
     out << c.name << "\t" << command << "\t" << r.exit_code << "\t" << err << "\n";
