@@ -397,6 +397,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {"is the input file 'grey-as-colour.png'"}),
         viewer_case("ViewerSaveMixtureOverTheTrace", {"--trace", "run.trace.json", "--script", "save mixture run.trace.json"},
                     2, {"is the input file 'run.trace.json'"}),
+        viewer_case("ViewerSaveLabelsOverTheTracedPhoto", {"--trace", "run.trace.json", "--script", "save labels p.png"},
+                    2, {"script action 1 ('save labels p.png') 'p.png' is the input file 'p.png'"}),
         viewer_case("ViewerTwoScreenshotsOneName", {"p.png", "--script", "screenshot a.png; step; screenshot ./a.png"}, 2,
                     {"script action 1 ('screenshot a.png') and script action 3 ('screenshot ./a.png') both name"}),
         viewer_case("ViewerStateFileAndScreenshotOneName", {"p.png", "--state-file", "s.png", "--script", "screenshot s.png"},

@@ -18,6 +18,7 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
 #include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "gmmlab/submission_build.hpp"
@@ -96,11 +97,24 @@ void check_outputs_before_the_window(const Options& o, const std::vector<Action>
   std::error_code ec;
   if (!o.student.empty())
     for (const auto& e : fs::directory_iterator(o.student, ec)) inputs.push_back(e.path());
+  std::vector<fs::path> traces;
+  if (!o.trace.empty()) traces.push_back(o.trace);
   for (const Action& a : script) {
     const std::string flag = "script " + a.what();
     if (a.verb == "screenshot") outputs.push_back({a.words[0], flag});
     if (a.verb == "save") outputs.push_back({a.words[1], flag});
     if (a.verb == "open" || a.verb == "trace") inputs.push_back(a.words[0]);
+    if (a.verb == "trace") traces.push_back(a.words[0]);
+  }
+  // The photo a trace names is an input too (as for `gmmlab trace plot`). A trace that cannot
+  // be read is said by the window when it is opened, in its own words.
+  if (!outputs.empty()) {
+    for (const fs::path& t : traces) {
+      try {
+        inputs.push_back(read_trace(t).input.path);
+      } catch (const Error&) {
+      }
+    }
   }
   check_outputs(outputs, inputs);
 }
