@@ -193,6 +193,8 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   fs::create_symlink("nowhere.png", dir / "dangling.png");
   fs::create_symlink("sub/zscore.cpp", dir / "zscore-link.cpp");
   fs::create_symlink("target.png", dir / "gb-histogram.png");  // what `course grade -o gb.csv` would draw
+  fs::create_directory(dir / "figs");
+  fs::create_symlink("../target.png", dir / "figs" / "gaussian-1d.png");  // one of `gmmlab figures`' pictures
   // Submissions whose student.hpp is a FIFO, or whose e_step.cpp is a folder.
   fs::copy(dir / "sub", dir / "fifo-sub");
   fs::remove(dir / "fifo-sub" / "student.hpp");
@@ -427,6 +429,8 @@ INSTANTIATE_TEST_SUITE_P(
              {"-o 'link.png' is a symbolic link"}},
         Case{"AutogradeOutputsOneName", {"course", "autograde", "sub", "--gradescope", "r.json", "--classroom", "r.json"},
              2, {"--gradescope and --classroom both name 'r.json'"}},
+        // The handout's figures into a folder where one of them is a link.
+        Case{"FiguresOverALink", {"figures", "-o", "figs"}, 1, {"-o 'figs/gaussian-1d.png' is a symbolic link"}},
         // 15. An empty output name is a mistake, never "the default name".
         Case{"SegmentEmptyOutputName", segment_p({"-o", ""}), 2, {"-o '' is an empty output name"}},
         Case{"SegmentEmptySoftName", segment_p({"--soft", ""}), 2, {"--soft '' is an empty output name"}},
