@@ -8,14 +8,15 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
 #include <zlib.h>
 
 #include "gmmlab/errors.hpp"
-#include "gmmlab/input_file.hpp"
 #include "gmmlab/image.hpp"
+#include "gmmlab/json_file.hpp"
 #include "gmmlab/mixture_json.hpp"
 
 namespace gmmlab {
@@ -100,68 +101,26 @@ json events_to_json(const std::vector<ComponentEvent>& events) {
   return out;
 }
 
-// Reading: every accessor names the field and says what it should be, so that a damaged
-// trace gets one sentence pointing at the problem.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+// Reading: the messages of a damaged trace (json_file.hpp names the field and what it should be).
+JsonFields trace_fields(const std::string& source) {
+  return JsonFields(source, "is damaged", "record it again with 'gmmlab trace record'");
+}
 
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error(fmt::format("{} is damaged: {}; record it again with 'gmmlab trace record'", source_, what));
-  }
-  const json& field(const json& j, const char* key, const std::string& where) const {
-    if (!j.is_object()) fail(fmt::format("{} is not a JSON object", where));
-    const auto it = j.find(key);
-    if (it == j.end()) fail(fmt::format("{} has no \"{}\"", where, key));
-    return *it;
-  }
-  double number(const json& j, const char* key, const std::string& where) const {
-    const json& v = field(j, key, where);
-    if (!v.is_number()) fail(fmt::format("\"{}\" of {} is not a number", key, where));
-    return v.get<double>();
-  }
-  long long integer(const json& j, const char* key, const std::string& where, long long min = 0) const {
-    const json& v = field(j, key, where);
-    if (!v.is_number_integer() || v.get<long long>() < min)
-      fail(fmt::format("\"{}\" of {} is not a whole number of at least {}", key, where, min));
-    return v.get<long long>();
-  }
-  std::string text(const json& j, const char* key, const std::string& where) const {
-    const json& v = field(j, key, where);
-    if (!v.is_string()) fail(fmt::format("\"{}\" of {} is not a string", key, where));
-    return v.get<std::string>();
-  }
-  std::vector<double> numbers(const json& j, const char* key, const std::string& where, std::size_t n) const {
-    const json& v = field(j, key, where);
-    if (!v.is_array() || v.size() != n)
-      fail(fmt::format("\"{}\" of {} must be a list of {} numbers, one per component", key, where, n));
-    std::vector<double> out;
-    for (const json& e : v) {
-      if (!e.is_number()) fail(fmt::format("\"{}\" of {} holds something that is not a number", key, where));
-      out.push_back(e.get<double>());
-    }
-    return out;
-  }
-  Mixture mixture(const json& j, const std::string& where, arma::uword k, arma::uword d) const {
-    Mixture m;
-    try {
-      m = mixture_from_json(j, where);
-    } catch (const Error& e) {
-      fail(fmt::format("{} is not a mixture of {} components in {} dimensions", where, k, d));
-    }
-    if (m.components() != k || m.dims() != d)
-      fail(fmt::format("{} has {} components in {} dimensions, expected {} in {}", where, m.components(), m.dims(),
-                       k, d));
-    if (!m.means.is_finite() || !m.covs.is_finite() || !m.priors.is_finite())
-      fail(fmt::format("{} holds a value that is not a finite number", where));
-    return m;
-  }
+// A whole number stored in an int.
+int whole(const JsonFields& f, const json& j, const char* key, const std::string& where, int min = 0) {
+  return int(f.integer(j, key, where, min, std::numeric_limits<int>::max()));
+}
 
- private:
-  std::string source_;
-};
+// A mixture of k components in d dimensions (its numbers finite: numbers() checks them).
+Mixture trace_mixture(const JsonFields& f, const json& j, const std::string& where, arma::uword k, arma::uword d) {
+  const Mixture m = mixture_from_json(j, f, where);
+  if (m.components() != k || m.dims() != d)
+    f.fail(fmt::format("{} has {} components in {} dimensions, expected {} in {}", where, m.components(), m.dims(), k,
+                       d));
+  return m;
+}
 
-StopReason parse_reason(const Reader& r, const std::string& s) {
+StopReason parse_reason(const JsonFields& r, const std::string& s) {
   for (StopReason reason : {StopReason::converged, StopReason::iteration_cap, StopReason::collapsed,
                             StopReason::not_finite, StopReason::not_implemented, StopReason::failed})
     if (s == to_string(reason)) return reason;
@@ -172,7 +131,7 @@ StopReason parse_reason(const Reader& r, const std::string& s) {
 
 // The ending must be one EM can reach from the iterations recorded: a hand-edited or spliced
 // trace would otherwise be shown, diffed and graded as if it were a real run.
-void check_ending(const Reader& r, const Trace& t) {
+void check_ending(const JsonFields& r, const Trace& t) {
   const TraceEnd& e = t.end;
   const int recorded = int(t.iterations.size());
   const bool stopped = e.reason != StopReason::converged && e.reason != StopReason::iteration_cap;
@@ -258,7 +217,7 @@ json trace_to_json(const Trace& t) {
 }
 
 Trace trace_from_json(const json& j, const std::string& source) {
-  const Reader r(source);
+  const JsonFields r = trace_fields(source);
   if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
       j["format"].get<std::string>() != kTraceFormat)
     throw Error(fmt::format("{} is not a GMM Lab trace (it has no \"format\": \"{}\"); give a file written by "
@@ -274,30 +233,28 @@ Trace trace_from_json(const json& j, const std::string& source) {
   const json& in = r.field(j, "input", "the trace");
   t.input.path = r.text(in, "path", "\"input\"");
   t.input.content_hash = r.text(in, "content_hash", "\"input\"");
-  t.input.height = int(r.integer(in, "height", "\"input\"", 1));
-  t.input.width = int(r.integer(in, "width", "\"input\"", 1));
-  t.input.channels = int(r.integer(in, "channels", "\"input\"", 1));
+  t.input.height = whole(r, in, "height", "\"input\"", 1);
+  t.input.width = whole(r, in, "width", "\"input\"", 1);
+  t.input.channels = whole(r, in, "channels", "\"input\"", 1);
 
   const json& o = r.field(j, "options", "the trace");
   TraceSettings& s = t.settings;
-  s.k = arma::uword(r.integer(o, "k", "\"options\"", 1));
-  s.seed = std::uint64_t(r.integer(o, "seed", "\"options\""));
+  s.k = arma::uword(whole(r, o, "k", "\"options\"", 1));
+  s.seed = r.unsigned_integer(o, "seed", "\"options\"");
   if (const json& init = r.field(o, "init", "\"options\""); init.is_string())
     s.init = init.get<std::string>();
   else if (!init.is_null())
     r.fail("\"init\" of \"options\" is neither a file name nor null");
-  s.em.max_iterations = int(r.integer(o, "max_iterations", "\"options\""));
+  s.em.max_iterations = whole(r, o, "max_iterations", "\"options\"");
   s.em.tolerance = r.number(o, "tolerance", "\"options\"");
-  const json& relative = r.field(o, "relative_tolerance", "\"options\"");
-  if (!relative.is_boolean()) r.fail("\"relative_tolerance\" of \"options\" is not true or false");
-  s.em.relative_tolerance = relative.get<bool>();
+  s.em.relative_tolerance = r.boolean(o, "relative_tolerance", "\"options\"");
   s.em.reg_covar = r.number(o, "reg_covar", "\"options\"");
   s.implementation = r.text(o, "implementation", "\"options\"");
   // Traces written before "zscore" was recorded ran on their implementation's own Z-score.
   s.zscore = o.contains("zscore") ? r.text(o, "zscore", "\"options\"") : s.implementation;
 
   const arma::uword k = s.k, d = arma::uword(t.input.channels);
-  t.initial = r.mixture(r.field(j, "initial", "the trace"), "the initial mixture", k, d);
+  t.initial = trace_mixture(r, r.field(j, "initial", "the trace"), "the initial mixture", k, d);
 
   const json& its = r.field(j, "iterations", "the trace");
   if (!its.is_array()) r.fail("\"iterations\" is not a list");
@@ -305,7 +262,7 @@ Trace trace_from_json(const json& j, const std::string& source) {
     const json& e = its[i];
     const std::string where = fmt::format("iteration {}", i + 1);
     TraceIteration it;
-    it.iteration = int(r.integer(e, "iteration", where, 1));
+    it.iteration = whole(r, e, "iteration", where, 1);
     if (it.iteration != int(i + 1))
       r.fail(fmt::format("entry {} of \"iterations\" says it is iteration {}", i + 1, it.iteration));
     it.log_likelihood = r.number(e, "log_likelihood", where);
@@ -313,8 +270,8 @@ Trace trace_from_json(const json& j, const std::string& source) {
       it.change = c.get<double>();
     else if (!c.is_null() || i > 0)
       r.fail(fmt::format("\"change\" of {} is not a number", where));
-    it.soft_counts = arma::vec(r.numbers(e, "soft_counts", where, k));
-    const std::vector<double> hard = r.numbers(e, "hard_counts", where, k);
+    it.soft_counts = arma::vec(r.numbers(e, "soft_counts", where, k, "one per component"));
+    const std::vector<double> hard = r.numbers(e, "hard_counts", where, k, "one per component");
     it.hard_counts.set_size(k);
     for (arma::uword c = 0; c < k; ++c) {
       if (hard[c] < 0 || hard[c] != std::floor(hard[c]))
@@ -322,7 +279,7 @@ Trace trace_from_json(const json& j, const std::string& source) {
       it.hard_counts[c] = arma::uword(hard[c]);
     }
     if (const json& m = r.field(e, "mixture", where); !m.is_null())
-      it.mixture = r.mixture(m, fmt::format("the mixture of {}", where), k, d);
+      it.mixture = trace_mixture(r, m, fmt::format("the mixture of {}", where), k, d);
     else if (i + 1 < its.size())
       r.fail(fmt::format("{} has no mixture but later iterations follow it", where));
     const json& events = r.field(e, "events", where);
@@ -334,7 +291,7 @@ Trace trace_from_json(const json& j, const std::string& source) {
         r.fail(fmt::format("an event of {} is '{}', not emptied or collapsed", where, kind));
       event.kind = kind == "emptied" ? ComponentEvent::Kind::emptied : ComponentEvent::Kind::collapsed;
       event.iteration = it.iteration;
-      const long long c = r.integer(ev, "component", "an event of " + where, 1);
+      const int c = whole(r, ev, "component", "an event of " + where, 1);
       if (arma::uword(c) > k) r.fail(fmt::format("an event of {} names component {} of {}", where, c, k));
       event.component = arma::uword(c - 1);
       event.soft_count = r.number(ev, "soft_count", "an event of " + where);
@@ -345,14 +302,14 @@ Trace trace_from_json(const json& j, const std::string& source) {
 
   const json& e = r.field(j, "end", "the trace");
   t.end.reason = parse_reason(r, r.text(e, "reason", "\"end\""));
-  t.end.iterations = int(r.integer(e, "iterations", "\"end\""));
+  t.end.iterations = whole(r, e, "iterations", "\"end\"");
   int complete = 0;
   for (const TraceIteration& it : t.iterations) complete += it.mixture ? 1 : 0;
   if (t.end.iterations != complete)
     r.fail(fmt::format("\"end\" counts {} iterations but {} are recorded with their mixture", t.end.iterations,
                        complete));
   if (const json& at = r.field(e, "failed_at", "\"end\""); !at.is_null()) {
-    t.end.failed_iteration = int(r.integer(at, "iteration", "\"failed_at\"", 1));
+    t.end.failed_iteration = whole(r, at, "iteration", "\"failed_at\"", 1);
     const std::string h = r.text(at, "half_step", "\"failed_at\"");
     if (h != "E-step" && h != "M-step") r.fail("\"half_step\" of \"failed_at\" is not E-step or M-step");
     t.end.failed_half_step = h == "E-step" ? HalfStep::e_step : HalfStep::m_step;
@@ -434,33 +391,13 @@ void write_trace(const Trace& t, const std::filesystem::path& path) {
 }
 
 Trace read_trace(const std::filesystem::path& path) {
-  const std::string source = fmt::format("trace '{}'", path.string());
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error(fmt::format("{} is a folder; give a file written by 'gmmlab trace record'", source));
-  if (!std::filesystem::exists(path, ec))
-    throw Error(fmt::format("{} does not exist; check the path or record one with 'gmmlab trace record'", source));
-  std::string bytes = read_regular_file(path, "trace", kMaxTraceBytes);
-  if (is_gzip(bytes)) bytes = gunzip(bytes, source);  // by its content, whatever the name
-  if (bytes.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw Error(fmt::format("{} is empty; record it again with 'gmmlab trace record'", source));
-  json j;
-  try {
-    j = json::parse(bytes);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports the byte after the last one when the text stops in the middle.
-    if (e.byte >= bytes.size())
-      throw Error(fmt::format("{} stops in the middle (after {} bytes): the file is truncated; record it again "
-                              "with 'gmmlab trace record'",
-                              source, bytes.size()));
-    throw Error(fmt::format("{} is not JSON (error at byte {}); give a file written by 'gmmlab trace record'", source,
-                            e.byte));
-  } catch (const json::exception&) {
-    throw Error(fmt::format("{} holds a number too large for a double (such as 1e999); record it again with 'gmmlab "
-                            "trace record'",
-                            source));
-  }
-  return trace_from_json(j, source);
+  // gzip by its content, whatever the name.
+  const JsonFileKind kind{"trace", kMaxTraceBytes, "a file written by 'gmmlab trace record'",
+                          "record it again with 'gmmlab trace record'",
+                          [](const std::string& bytes, const std::string& source) {
+                            return is_gzip(bytes) ? gunzip(bytes, source) : bytes;
+                          }};
+  return trace_from_json(read_json_file(path, kind), kind.source(path));
 }
 
 // ---- show -----------------------------------------------------------------------------------

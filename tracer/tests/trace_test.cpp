@@ -3,6 +3,7 @@
 // commands end to end through the `gmmlab` binary are in cli/tests/trace_cli_test.cpp.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "gmmlab/errors.hpp"
@@ -50,6 +51,45 @@ TEST(TraceFile, TruncatedGzipIsRefusedWithOneSentence) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
   }
+}
+
+// The largest seed `--seed` takes is a whole number JSON stores unsigned; it reads back as it was.
+TEST(TraceFile, TheLargestSeedReadsBack) {
+  TempDir dir;
+  SmallProblem p = small_problem(small_photo(dir), 3, 2);
+  p.settings.seed = 18446744073709551615ULL;
+  write_trace(record(TextbookSteps(), p), dir / "t.json");
+  EXPECT_EQ(read_trace(dir / "t.json").settings.seed, 18446744073709551615ULL);
+}
+
+// A damaged field gets a sentence naming it, whatever the value: a size beyond an int is not
+// wrapped round, a mixture inside the trace is named by where it is.
+TEST(TraceFile, DamagedFieldsAreNamed) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir), 3, 2);
+  const nlohmann::json good = trace_to_json(record(TextbookSteps(), p));
+  auto error_of = [&](const std::function<void(nlohmann::json&)>& damage) {
+    nlohmann::json j = good;
+    damage(j);
+    try {
+      (void)trace_from_json(j, "trace 't.json'");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error_of([](auto& j) { j["input"]["height"] = 99999999999LL; }),
+            "trace 't.json' is damaged: \"height\" of \"input\" is 99999999999, more than 2147483647; record it "
+            "again with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["iterations"][1]["mixture"]["covariances"][2][1] = {1.0, 2.0}; }),
+            "trace 't.json' is damaged: covariance 3 of \"covariances\" of the mixture of iteration 2 must be 3 x 3; "
+            "record it again with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["options"]["relative_tolerance"] = "no"; }),
+            "trace 't.json' is damaged: \"relative_tolerance\" of \"options\" is not true or false; record it again "
+            "with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["initial"]["priors"] = {0.5, NAN, 0.5}; }),
+            "trace 't.json' is damaged: \"priors\" of the initial mixture holds a value that is not a finite number; "
+            "record it again with 'gmmlab trace record'");
 }
 
 TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
