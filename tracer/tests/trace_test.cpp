@@ -135,9 +135,26 @@ TEST(TraceRecord, UnwrittenExerciseEndsTheTraceAtItsHalfStep) {
 
   const TraceDiff d = diff_traces(back, record(TextbookSteps(), p), {}, "student", "textbook");
   EXPECT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::stopped);
+  EXPECT_TRUE(d.first->a_stopped);
+  EXPECT_FALSE(d.first->b_stopped);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
   EXPECT_NE(d.report.find("student M-step is not written yet"), std::string::npos) << d.report;
+}
+
+// Both runs stopping alike is agreement to the end; the report says where and why.
+TEST(TraceCompare, RunsThatStopAtTheSameHalfStepWithTheSameErrorAgree) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const TraceDiff d = diff_traces(record(UnwrittenMStep(), p), record(UnwrittenMStep(), p), {}, "a", "b");
+  EXPECT_TRUE(d.agree) << d.report;
+  EXPECT_FALSE(d.first);
+  EXPECT_EQ(d.agreement.half_steps, 2);  // the initial mixture and iteration 1's E-step
+  EXPECT_NE(d.report.find("Both runs stopped at iteration 1, M-step with the same error"), std::string::npos)
+      << d.report;
+  EXPECT_EQ(diff_report(d, record(UnwrittenMStep(), p), record(UnwrittenMStep(), p), {}, "a", "b"), d.report);
 }
 
 // ---- compare ------------------------------------------------------------------------------------
@@ -148,9 +165,15 @@ TEST(TraceCompare, PlantedCovarianceMistakeIsFoundAtItsFirstHalfStep) {
   const TraceDiff d = diff_traces(record(TextbookSteps(TextbookSteps::Mistake::covariance_over_n), p),
                                   record(TextbookSteps(), p), {}, "yours", "textbook");
   ASSERT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
-  EXPECT_EQ(d.quantity, "covariance of component 1, entry (0,0) (B,B)");
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::value);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
+  EXPECT_EQ(d.first->part, TraceDifference::Part::covariance);
+  EXPECT_EQ(d.first->quantity, "covariance of component 1, entry (0,0) (B,B)");
+  EXPECT_EQ(d.first->values, 3 * 3 + 3 * 6 + 3);  // an M-step's means, covariances (upper triangle) and priors
+  EXPECT_GE(d.first->differing, 1);
+  EXPECT_GT(std::abs(d.first->a - d.first->b), 0.0);
   EXPECT_NE(d.report.find("covariances Sigma_k"), std::string::npos) << d.report;
 }
 
@@ -162,8 +185,9 @@ TEST(TraceCompare, PlantedPriorMistakeIsFoundAfterCorrectMeansAndCovariances) {
   // Priors that do not sum to 1 are refused by the driver's checks or differ at once: either way
   // the first difference is iteration 1's M-step.
   ASSERT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
 }
 
 // ---- pictures -----------------------------------------------------------------------------------

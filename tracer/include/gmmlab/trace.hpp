@@ -129,20 +129,51 @@ struct DiffTolerance {
   double atol = 1e-8;
 };
 
+// Where two runs first part, and why.
+struct TraceDifference {
+  enum class Cause {
+    value,    // a value differs beyond the tolerance
+    stopped,  // a run stopped with an error where the other went on, or both with different errors
+  };
+  enum class Part { log_likelihood, soft_count, mean, covariance, prior };  // the formula a value comes from
+  Cause cause = Cause::value;
+  int iteration = 0;                  // 0: the initial mixture
+  std::optional<HalfStep> half_step;  // none for the initial mixture
+  // Cause::value: the first value that differs, in the order the formulas compute them.
+  Part part = Part::log_likelihood;
+  std::string quantity;               // e.g. "covariance of component 2, entry (0,1) (B,G)"
+  double a = 0, b = 0;
+  int differing = 0, values = 0;      // how many of the half-step's values differ, of how many
+  std::string largest_quantity;       // the value that differs most, and by how much
+  double largest_difference = 0;
+  // Cause::stopped: which run stopped there.
+  bool a_stopped = false, b_stopped = false;
+};
+
+// What was compared before the runs parted (or to the end, when they agree).
+struct DiffAgreement {
+  int iterations = 0;        // iterations both runs recorded (set when they agree)
+  int half_steps = 0;        // half-steps compared, the initial mixture counted as one
+  double closest_ratio = 0;  // the largest difference seen, as a share of what the tolerance allows
+  std::string closest_where;
+};
+
 struct TraceDiff {
   bool comparable = true;   // false: different inputs or options, see refusal
   std::string refusal;
-  bool agree = true;
-  std::string report;       // what a user reads, several lines
-  // Where they first differ (when !agree): iteration (0: the initial mixture) and half-step.
-  int iteration = -1;
-  std::optional<HalfStep> half_step;
-  std::string quantity;     // e.g. "covariance of component 2, entry (0,1) (B,G)"
+  bool agree = true;        // comparable, and no difference
+  std::optional<TraceDifference> first;  // where they first differ (comparable but not agreeing)
+  DiffAgreement agreement;
+  std::string report;       // diff_report's words, several lines; empty when not comparable
 };
 
 // Compares two traces half-step by half-step; names_a/b label them in the report.
 TraceDiff diff_traces(const Trace& a, const Trace& b, const DiffTolerance& tol, const std::string& name_a,
                       const std::string& name_b);
+// What a user reads about a diff: where and why the runs part, what agreed before, how each
+// run ended (or, when they agree, how closely).
+std::string diff_report(const TraceDiff& d, const Trace& a, const Trace& b, const DiffTolerance& tol,
+                        const std::string& name_a, const std::string& name_b);
 
 // ---- pictures -------------------------------------------------------------------------------
 inline constexpr int kPlotWidth = 960, kPlotHeight = 720;
