@@ -449,7 +449,7 @@ std::string colour_name(arma::uword component) {
   return names[component % names.size()];
 }
 
-std::string describe_ending(const Trace& t) {
+std::string ending_summary(const Trace& t) {
   const TraceEnd& e = t.end;
   switch (e.reason) {
     case StopReason::converged: return fmt::format("converged after {} iterations", e.iterations);
@@ -465,14 +465,15 @@ std::string describe_ending(const Trace& t) {
 
 namespace {
 
-// show's longer version: the tolerance that was met, or the error's own words.
-std::string describe_end(const Trace& t) {
+// `trace show`'s "Ended:" line: ending_summary and its cause, the tolerance that was met or the
+// error's own words.
+std::string ending_with_its_cause(const Trace& t) {
   switch (t.end.reason) {
     case StopReason::converged:
-      return fmt::format("{} (the log-likelihood changed by less than {:g}{})", describe_ending(t),
+      return fmt::format("{} (the log-likelihood changed by less than {:g}{})", ending_summary(t),
                          t.settings.em.tolerance, t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
-    case StopReason::iteration_cap: return fmt::format("{} before converging", describe_ending(t));
-    default: return fmt::format("{}: {}", describe_ending(t), t.end.message);
+    case StopReason::iteration_cap: return fmt::format("{} before converging", ending_summary(t));
+    default: return fmt::format("{}: {}", ending_summary(t), t.end.message);
   }
 }
 
@@ -517,7 +518,7 @@ std::string format_trace_table(const Trace& t, bool all_rows) {
                      s.init.empty() ? fmt::format("k-means (seed {})", s.seed) : fmt::format("'{}'", s.init),
                      s.em.tolerance, s.em.relative_tolerance ? " (relative)" : " (absolute)", s.em.reg_covar,
                      s.em.max_iterations);
-  out += "Ended: " + describe_end(t) + "\n\n";
+  out += "Ended: " + ending_with_its_cause(t) + "\n\n";
 
   // The column under "prior" is pi_k after the M-step; the log-likelihood is the E-step's,
   // that is, of the mixture on the row above.

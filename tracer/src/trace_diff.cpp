@@ -206,11 +206,11 @@ std::string agreed_before(const TraceDifference& d) {
   return fmt::format("Before it, {} half-step{} agreed: {}.\n", agreed, agreed == 1 ? "" : "s", what);
 }
 
-std::string end_summary(const Trace& t) {
+std::string ending_and_last_log_likelihood(const Trace& t) {
   const std::string ll = t.iterations.empty()
                              ? "no log-likelihood"
                              : fmt::format("last log-likelihood {:.9e}", t.iterations.back().log_likelihood);
-  return fmt::format("{}, {}", describe_ending(t), ll);
+  return fmt::format("{}, {}", ending_summary(t), ll);
 }
 
 }  // namespace
@@ -221,8 +221,8 @@ std::string diff_report(const TraceDiff& d, const Trace& a, const Trace& b, cons
   const std::string la = fmt::format("{} ({})", name_a, a.settings.implementation);
   const std::string lb = fmt::format("{} ({})", name_b, b.settings.implementation);
   const std::size_t width = std::max(la.size(), lb.size()) + 1;
-  const std::string ends = fmt::format("{:<{}} {}\n", la + ":", width, end_summary(a)) +
-                           fmt::format("{:<{}} {}\n", lb + ":", width, end_summary(b));
+  const std::string ends = fmt::format("{:<{}} {}\n", la + ":", width, ending_and_last_log_likelihood(a)) +
+                           fmt::format("{:<{}} {}\n", lb + ":", width, ending_and_last_log_likelihood(b));
   std::string r;
   if (!d.first) {
     const DiffAgreement& s = d.agreement;

@@ -91,7 +91,7 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   text(img, fmt::format("Log-likelihood of {} EM, K = {}, on {}", t.settings.implementation, t.settings.k,
                         image_name(t)),
        {90, 32}, 0.75, kInk, 2);
-  text(img, fmt::format("{}; one point per E-step", describe_ending(t)),
+  text(img, fmt::format("{}; one point per E-step", ending_summary(t)),
        {90, 58}, 0.5, t.end.reason == StopReason::converged || t.end.reason == StopReason::iteration_cap ? kMuted : kWarn);
 
   // Top panel: the curve itself. EM never lowers it, so it should rise and level off.
@@ -222,7 +222,7 @@ cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& it
   const cv::Size size = film_size(h, w, frames, t.settings.k), f = frame_size(h, w);
   cv::Mat img(size, CV_8UC3, kWhite);
   text(img, fmt::format("Segmentation as EM runs: {} EM, K = {}, on {} ({})", t.settings.implementation, t.settings.k,
-                        image_name(t), describe_ending(t)),
+                        image_name(t), ending_summary(t)),
        {kMargin, 26}, 0.6, kInk, 2);
   text(img, "each pixel in the colour of its most likely component under that iteration's mixture", {kMargin, 48},
        0.48, kMuted);

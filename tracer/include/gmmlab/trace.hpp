@@ -107,8 +107,8 @@ Trace read_trace(const std::filesystem::path& path);
 
 // How the run ended, in a few words: "converged after 37 iterations", "reached the cap of 500
 // iterations", "stopped with an error at iteration 3, M-step, after 2 complete iterations".
-// show, diff, plot, film and record all say it this way.
-std::string describe_ending(const Trace& t);
+// show, diff, plot, film and record all say it this way (show adds its cause).
+std::string ending_summary(const Trace& t);
 
 // ---- show -----------------------------------------------------------------------------------
 // Channel names for d dimensions: B, G, R for colour, "grey" for one channel, else 0, 1, ...
