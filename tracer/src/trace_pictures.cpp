@@ -1,5 +1,5 @@
 // `trace plot` and `trace film`: pictures of a trace, drawn with OpenCV so that they need
-// nothing beyond what the lab already links.
+// nothing beyond what gmmlab::io already links.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -94,7 +94,8 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   text(img, fmt::format("{}; one point per E-step", ending_summary(t)),
        {90, 58}, 0.5, t.end.reason == StopReason::converged || t.end.reason == StopReason::iteration_cap ? kMuted : kWarn);
 
-  // Top panel: the curve itself. EM never lowers it, so it should rise and level off.
+  // Top panel: the curve itself, rising and levelling off. Plain EM never lowers it; the
+  // ridge or rounding can, by amounts too small to see here: the bottom panel shows them.
   const int n = int(t.iterations.size());
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& it : t.iterations) lo = std::min(lo, it.log_likelihood), hi = std::max(hi, it.log_likelihood);

@@ -87,10 +87,10 @@ class TraceRecorder : public EmObserver {
   Trace trace_;
 };
 
-// Runs EM one half-step at a time (E-step, then M-step, for every implementation, so that the
-// trace says which half failed and two implementations are compared on the same operations)
-// and returns its trace. settings.em are the options EM runs with; `also` (a progress bar,
-// say) sees the same half-steps.
+// Runs EM to its end and returns its trace, every E-step and M-step recorded. It runs whole
+// iterations (the path `gmmlab segment` takes, so the two agree bit for bit); an iteration that
+// fails is replayed half by half, so that the trace says which half failed. settings.em are the
+// options EM runs with; `also` (a progress bar, say) sees the same steps.
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
                    TraceSettings settings, EmObserver* also = nullptr);
 
@@ -99,9 +99,10 @@ nlohmann::json trace_to_json(const Trace& t);
 // a missing field, a value of the wrong type or shape.
 Trace trace_from_json(const nlohmann::json& j, const std::string& source);
 void write_trace(const Trace& t, const std::filesystem::path& path);  // whole or not at all
-// Throws gmmlab::Error in one sentence for a missing, empty, truncated, non-JSON,
-// wrong-version or wrong-shape file.
-// The largest trace file read_trace accepts (a 500-iteration K = 50 run is about 10 MB).
+// Reads a trace written by write_trace, gzip-compressed or not (told by its content, whatever
+// its name), through read_json_file (json_file.hpp). Throws gmmlab::Error in one sentence for a
+// missing, empty, truncated, non-JSON, wrong-version or wrong-shape file.
+// The largest trace read_trace accepts, unpacked (a 500-iteration K = 50 run is about 10 MB).
 constexpr std::uint64_t kMaxTraceBytes = 1ULL << 30;
 Trace read_trace(const std::filesystem::path& path);
 
@@ -177,8 +178,9 @@ std::string diff_report(const TraceDiff& d, const Trace& a, const Trace& b, cons
 
 // ---- pictures -------------------------------------------------------------------------------
 inline constexpr int kPlotWidth = 960, kPlotHeight = 720;
-// The log-likelihood per iteration and, below, its increase on a log scale against the
-// tolerance. Throws gmmlab::Error when the trace has no log-likelihood.
+// The log-likelihood per iteration and, below, the size of each change on a log scale against
+// the tolerance, rises and falls told apart by colour. Throws gmmlab::Error when the trace has
+// no log-likelihood.
 cv::Mat plot_log_likelihood(const Trace& t);
 
 // The iterations a film shows by default: initial, 1, 2, 5, 10 and the last, where they exist.
