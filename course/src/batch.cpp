@@ -1,9 +1,7 @@
 #include "gmmlab/course/batch.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <deque>
+#include <list>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -23,8 +22,7 @@
 #include "gmmlab/course/gradebook.hpp"
 #include "gmmlab/course/submissions.hpp"
 #include "gmmlab/errors.hpp"
-
-extern char** environ;
+#include "grader_process.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -148,8 +146,8 @@ void read_results(const fs::path& file, GradeRecord& r) {
 struct Job {
   std::size_t index;      // into the records
   fs::path work;          // its own temp folder
-  pid_t pid = -1;
-  Clock::time_point started;
+  GraderProcess grader;
+  Clock::time_point started = Clock::now();
 };
 
 void add_note(GradeRecord& r, const std::string& note) {
@@ -161,32 +159,13 @@ std::string notes_header(const GradeRecord& r) {
   return r.note.empty() ? std::string() : fmt::format("Note: {}.\n\n", r.note);
 }
 
-pid_t spawn_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {
+GraderProcess start_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {
   std::vector<std::string> args{o.grader.string(), "grade", (work / "submission").string(),
                                 "--json", (work / "results.json").string(),
                                 "--timeout", fmt::format("{}", o.check_timeout),
                                 "--memory", fmt::format("{}", o.memory_mb)};
   if (hidden) args.push_back("--hidden");
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, (work / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, (work / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addchdir_np(&actions, work.c_str());
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  // Its own process group, so that a timeout ends the grader and everything it started.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, o.grader.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) throw Error(fmt::format("cannot run the grader {}: {}", o.grader.string(), std::strerror(rc)));
-  return pid;
+  return GraderProcess(args, work, work / "stdout.txt", work / "stderr.txt");
 }
 
 // The grader names the folder it graded (a temporary copy); the instructor and the student
@@ -279,8 +258,8 @@ std::uint64_t options_key(const BatchOptions& o) {
 }
 
 fs::path make_work_root(const fs::path& state_dir) {
-  // Folders of an earlier run that was killed: a grader it left behind may still write there,
-  // so each run grades in a fresh folder of its own.
+  // Folders of an earlier run that was killed (its graders died with it: see grader_process.hpp);
+  // each run grades in a fresh folder of its own all the same.
   for (const fs::directory_entry& e : fs::directory_iterator(state_dir))
     if (e.is_directory() && e.path().filename().string().rfind("work-", 0) == 0) {
       std::error_code ec;
@@ -315,14 +294,13 @@ GradeRecord grade_submission(const fs::path& submission, const fs::path& work, c
     return r;
   }
   r.note = fmt::format("{}", fmt::join(notes, "; "));
-  const pid_t pid = spawn_grader(o, fs::absolute(work), hidden);
+  GraderProcess grader = start_grader(o, fs::absolute(work), hidden);
   const auto started = Clock::now();
   int ws = 0;
   bool timed_out = false;
-  while (waitpid(pid, &ws, WNOHANG) == 0) {
+  while (!grader.ended(ws)) {
     if (std::chrono::duration<double>(Clock::now() - started).count() > o.submission_timeout) {
-      kill(-pid, SIGKILL);
-      waitpid(pid, &ws, 0);
+      grader.stop();
       timed_out = true;
       break;
     }
@@ -396,7 +374,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   interrupted = 0;
 
   const unsigned jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<Job> running;
+  std::list<Job> running;
   auto save = [&](const GradeRecord& r) {
     if (r.key != 0) write_text_atomically(out.state_dir / (r.id + ".json"), to_json(r).dump(1));
   };
@@ -435,7 +413,7 @@ BatchResult grade_batch(const BatchOptions& o) {
           continue;
         }
         r.note = fmt::format("{}", fmt::join(notes, "; "));
-        running.push_back({i, work, spawn_grader(o, work), Clock::now()});
+        running.push_back({i, work, start_grader(o, work)});
       }
       // Collect what finished; stop what ran too long.
       bool any = false;
@@ -443,14 +421,13 @@ BatchResult grade_batch(const BatchOptions& o) {
         int ws = 0;
         const double seconds = std::chrono::duration<double>(Clock::now() - it->started).count();
         bool timed_out = false;
-        pid_t done = waitpid(it->pid, &ws, WNOHANG);
-        if (done == 0 && seconds > o.submission_timeout) {
-          kill(-it->pid, SIGKILL);
-          waitpid(it->pid, &ws, 0);
+        bool done = it->grader.ended(ws);
+        if (!done && seconds > o.submission_timeout) {
+          it->grader.stop();
           timed_out = true;
-          done = it->pid;
+          done = true;
         }
-        if (done != it->pid) {
+        if (!done) {
           ++it;
           continue;
         }
@@ -467,13 +444,13 @@ BatchResult grade_batch(const BatchOptions& o) {
       if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   } catch (...) {
-    for (const Job& j : running) kill(-j.pid, SIGKILL), waitpid(j.pid, nullptr, 0);
+    running.clear();  // each grader is stopped with everything it started
     throw;
   }
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
   if (interrupted) {
-    for (const Job& j : running) kill(-j.pid, SIGKILL), waitpid(j.pid, nullptr, 0);
+    running.clear();
     fs::remove_all(work_root, ec);
     throw Error(fmt::format("interrupted after {} of {} submissions; run the same command again to grade the rest "
                             "(what is graded is kept)",

@@ -156,14 +156,17 @@ std::string summarize(const std::vector<GradeRecord>& records, const std::vector
   for (const GradeRecord& r : records)
     if (r.status != status::graded) {
       if (!header) s << "\nNot fully graded:\n", header = true;
-      s << fmt::format("  {}: {}{}\n", r.id, r.status, r.note.empty() ? "" : " (" + r.note + ")");
+      // The note of a refused one starts "refused: " (it is also the student's feedback): once is enough.
+      std::string note = r.note;
+      if (note.rfind(r.status + ": ", 0) == 0) note.erase(0, r.status.size() + 2);
+      s << fmt::format("  {}: {}{}\n", r.id, r.status, note.empty() ? "" : " (" + note + ")");
     }
   if (!skipped.empty()) {
     s << "\nSkipped in the submissions folder:\n";
     for (const std::string& k : skipped) s << "  " << k << "\n";
   }
-  s << fmt::format("\nGradebook: {}; one feedback file per student in {}/\n", outputs.gradebook.filename().string(),
-                   outputs.feedback_dir.filename().string());
+  s << fmt::format("\nGradebook: {}; one feedback file per student in {}/\n", outputs.gradebook.string(),
+                   outputs.feedback_dir.string());
   return s.str();
 }
 

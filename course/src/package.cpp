@@ -71,6 +71,32 @@ std::string package_cmakelists(const std::string& text) {
   return out;
 }
 
+// The package has no course/ (secret_or_unneeded): its CLI is built without `gmmlab course`.
+// Line by line, so that other edits of these files do not matter; if the lines that name the
+// course kit change, this fails loudly.
+std::string without_course_kit(const std::string& rel, const std::string& text) {
+  std::istringstream in(text);
+  std::string out, line;
+  int removed = 0;
+  while (std::getline(in, line)) {
+    if (rel == "cli/CMakeLists.txt") {
+      constexpr std::string_view target = " gmmlab::course";
+      for (auto at = line.find(target); at != std::string::npos; at = line.find(target))
+        line.erase(at, target.size()), ++removed;
+    } else if (line.find("gmmlab/course/") != std::string::npos || line.find("gmmlab::course::") != std::string::npos) {
+      ++removed;
+      continue;
+    }
+    out += line + "\n";
+  }
+  const int expected = rel == "cli/CMakeLists.txt" ? 1 : 2;
+  if (removed != expected)
+    throw Error(fmt::format("{} no longer names the course kit as course/src/package.cpp expects ({} lines instead "
+                            "of {}); update without_course_kit() to match",
+                            rel, removed, expected));
+  return out;
+}
+
 const char* package_presets = R"({
   "version": 6,
   "cmakeMinimumRequired": {"major": 3, "minor": 25, "patch": 0},
@@ -126,6 +152,8 @@ bool unneeded(const std::string& rel) {
 }  // namespace
 
 bool secret_or_unneeded(const std::string& rel) {
+  // The course kit is the instructor's (grading a class, making bundles): not for students.
+  if (starts_with(rel, "course/")) return true;
   for (const CompiledOnly& c : compiled_only())
     if (starts_with(rel, c.folder + "/") && !starts_with(rel, c.folder + "/include/")) return true;
   return unneeded(rel) || starts_with(rel, "grader/hidden/") || ("/" + rel).find("/solution") != std::string::npos;
@@ -217,9 +245,14 @@ std::vector<ArchiveMember> gather(const fs::path& src, const std::string& top, c
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
       const std::string rel = fs::relative(f, src).generic_string();
+      if (rel == "course/package/README.md") {
+        add("README.md", f);
+        continue;
+      }
       if (compiled ? secret_or_unneeded(rel) : unneeded(rel)) continue;
-      if (rel == "course/package/README.md") add("README.md", f);
-      else if (rel == "CMakeLists.txt") write_text(gen / rel, package_cmakelists(read_text(f))), add(rel, gen / rel);
+      if (rel == "CMakeLists.txt") write_text(gen / rel, package_cmakelists(read_text(f))), add(rel, gen / rel);
+      else if (compiled && (rel == "cli/CMakeLists.txt" || rel == "cli/main.cpp"))
+        write_text(gen / rel, without_course_kit(rel, read_text(f))), add(rel, gen / rel);
       else add(rel, f);
     }
   }
@@ -302,6 +335,16 @@ void write_classroom_template(const BundleOptions& o) {
   std::error_code ec;
   fs::remove_all(o.output, ec);
   fs::copy(work.path / "unpacked" / "gmm-lab", o.output, fs::copy_options::recursive);
+  // The workflow grades with `gmmlab course autograde`: this repository needs the course kit
+  // that the student package leaves out (it holds no answers: it runs the grader as a program).
+  for (auto it = fs::recursive_directory_iterator(src / "course"); it != fs::recursive_directory_iterator(); ++it) {
+    const std::string rel = fs::relative(it->path(), src).generic_string();
+    if (!it->is_regular_file() || unneeded(rel) || rel == "course/package/README.md") continue;
+    fs::create_directories((o.output / rel).parent_path());
+    fs::copy_file(it->path(), o.output / rel, fs::copy_options::overwrite_existing);
+  }
+  for (const char* rel : {"cli/CMakeLists.txt", "cli/main.cpp"})
+    fs::copy_file(src / rel, o.output / rel, fs::copy_options::overwrite_existing);
   fs::create_directories(o.output / ".github" / "workflows");
   fs::copy_file(src / "course" / "classroom" / "classroom.yml", o.output / ".github" / "workflows" / "classroom.yml");
   fs::copy_file(src / "course" / "classroom" / "gitignore", o.output / ".gitignore");

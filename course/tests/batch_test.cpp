@@ -1,11 +1,14 @@
 // `gmmlab course grade` on a class of varied submissions, graded by a stand-in that keeps the
 // grader's command-line contract (contract_grader.py): the gradebook, the feedback, the
 // summary, resuming and what each bad input gets.
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <opencv2/imgcodecs.hpp>
 #include <thread>
@@ -159,6 +162,39 @@ TEST(CourseGrade, RelativePathsMeanTheCurrentFolder) {
   EXPECT_NE(read_file(t / "gb.csv").find("alice,10,30,30,30,100,100,graded,"), std::string::npos);
 }
 
+// Processes still alive (zombies have no command line and no folder) whose command line names
+// `dir` or whose working folder is inside it: what a batch grading in `dir` started.
+std::vector<std::string> processes_of(const fs::path& dir) {
+  std::vector<std::string> found;
+  const std::string needle = dir.string();
+  for (const fs::directory_entry& e : fs::directory_iterator("/proc")) {
+    const std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(getpid())) continue;
+    std::string cmdline;
+    try {
+      cmdline = read_file(e.path() / "cmdline");
+    } catch (const std::exception&) {
+      continue;  // gone meanwhile
+    }
+    if (cmdline.empty()) continue;  // a zombie or a kernel thread
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    std::error_code ec;
+    const std::string cwd = fs::read_symlink(e.path() / "cwd", ec).string();
+    if (cmdline.find(needle) != std::string::npos || (!ec && cwd.rfind(needle, 0) == 0))
+      found.push_back(pid + " " + cmdline + "(in " + cwd + ")");
+  }
+  return found;
+}
+
+std::vector<std::string> processes_left(const fs::path& dir) {
+  std::vector<std::string> left = processes_of(dir);
+  for (int i = 0; i < 200 && !left.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    left = processes_of(dir);
+  }
+  return left;
+}
+
 TEST(CourseGrade, AKilledBatchResumesWhereItStopped) {
   TempDir t;
   three(t / "class" / "a-fast", "ok", "ok", "ok");
@@ -185,6 +221,117 @@ TEST(CourseGrade, AKilledBatchResumesWhereItStopped) {
   EXPECT_NE(read_file(t / "gb.csv").find("b-slow,0,0,0,0,0,,timed out,grading took longer than 1 s and was stopped"),
             std::string::npos)
       << read_file(t / "gb.csv");
+  EXPECT_EQ(processes_left(t.path()), std::vector<std::string>{}) << "a timed-out grader is stopped whole";
+}
+
+// Killing the batch (SIGKILL: nothing runs in it any more; SIGTERM: it stops its graders and
+// says so) leaves no grader running and nothing they started, even in process groups and
+// sessions of their own; the same command again resumes to the gradebook of a run that was
+// never killed.
+void kill_and_resume(int sig) {
+  TempDir t;
+  three(t / "class" / "a-fast", "ok", "ok", "ok");
+  // Each waits on a process of its own: in a session of its own (as the real grader's sandbox
+  // does), in a process group of its own (as its compilers are). 60 s when killed, 0 s after.
+  three(t / "class" / "b-session", "SLOW SESSION", "ok", "ok");
+  three(t / "class" / "c-group", "ok", "SLOW GROUP", "ok");
+  setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "0", 1);
+  fs::create_directories(t / "never-killed");
+  const auto reference = course_grade(t / "class", t / "never-killed" / "gb.csv");
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const std::string expected = read_file(t / "never-killed" / "gb.csv");
+  EXPECT_NE(expected.find("c-group,10,30,30,30,100,100,graded"), std::string::npos) << expected;
+
+  setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "60", 1);
+  fs::create_directories(t / "killed");
+  const fs::path gradebook = t / "killed" / "gb.csv";
+  std::vector<std::string> args{GMMLAB_CLI, "course", "grade", (t / "class").string(), "-o", gradebook.string(),
+                                "--grader", GMMLAB_CONTRACT_GRADER, "-j", "3", "-q"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, (t / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  // Wait until the fast one is graded and both slow ones wait on their own processes.
+  auto sleepers = [&] {
+    int n = 0;
+    for (const std::string& p : processes_of(t / "killed"))
+      if (p.find(" sleep ") != std::string::npos) ++n;
+    return n;
+  };
+  for (int i = 0; i < 1200 && !(fs::exists(t / "killed" / "gb-state" / "a-fast.json") && sleepers() == 2); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  ASSERT_EQ(sleepers(), 2) << fmt::format("{}", fmt::join(processes_of(t / "killed"), "\n"));
+  ASSERT_TRUE(fs::exists(t / "killed" / "gb-state" / "a-fast.json"));
+  kill(pid, sig);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (sig == SIGKILL) {
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  } else {
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    EXPECT_EQ(read_file(t / "stderr.txt"),
+              "gmmlab: interrupted after 1 of 3 submissions; run the same command again to grade the rest (what is "
+              "graded is kept)\n");
+    EXPECT_FALSE(fs::exists(gradebook));
+  }
+  EXPECT_EQ(processes_left(t / "killed"), std::vector<std::string>{});
+
+  setenv("GMMLAB_CONTRACT_SLOW_SECONDS", "0", 1);
+  const auto resumed = course_grade(t / "class", gradebook);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("1 of 3 submissions unchanged since the last run"), std::string::npos) << resumed.err;
+  EXPECT_EQ(read_file(gradebook), expected);
+  unsetenv("GMMLAB_CONTRACT_SLOW_SECONDS");
+}
+
+TEST(CourseGrade, KillingTheBatchKillsItsGradersAndResumes) { kill_and_resume(SIGKILL); }
+TEST(CourseGrade, StoppingTheBatchStopsItsGradersAndResumes) { kill_and_resume(SIGTERM); }
+
+// Each bad submission gets its status and one sentence in the gradebook (and its feedback);
+// nothing of an archive lands outside its own folder, and the batch grades the rest (exit 0).
+TEST(CourseGrade, EachBadSubmissionIsRefusedWithASentenceAndTheBatchGoesOn) {
+  TempDir t;
+  three(t / "class" / "good", "ok", "ok", "ok");
+  make_archive(t / "class" / "absolute.tar.gz", {file("/tmp/gmmlab-batch-evil.cpp", "x")}, false);
+  make_archive(t / "class" / "link.zip", {soft_link("zscore.cpp", "/etc/passwd")}, true);
+  make_archive(t / "class" / "bomb.zip", {file("zscore.cpp", std::string(40u << 20, '\0'))}, true);
+  put(t / "class" / "notazip.zip", "this is not a zip file");
+  put(t / "class" / "nosources" / "notes.txt", "I ran out of time");
+  fs::create_directories(t / "class" / "emptyfolder");
+  three(t / "class" / "linked", "ok", "ok", "ok");
+  fs::remove(t / "class" / "linked" / "zscore.cpp");
+  fs::create_symlink("/etc/hostname", t / "class" / "linked" / "zscore.cpp");
+  fs::create_directories(t / "out");
+  const auto r = course_grade(t / "class", t / "out" / "gb.csv");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string csv = read_file(t / "out" / "gb.csv");
+  auto row = [&](const std::string& id) {
+    const auto at = csv.find("\r\n" + id + ",");
+    return at == std::string::npos ? std::string() : csv.substr(at + 2, csv.find("\r\n", at + 2) - at - 2);
+  };
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"good", "good,10,30,30,30,100,100,graded,"},
+      {"absolute", "absolute,0,0,0,0,0,,refused,refused: it holds an absolute path: /tmp/gmmlab-batch-evil.cpp"},
+      {"link", "link,0,0,0,0,0,,refused,refused: it holds a symbolic link: zscore.cpp"},
+      {"bomb", "bomb,0,0,0,0,0,,refused,refused: its file zscore.cpp is larger than 4 MB"},
+      {"notazip", "notazip,0,0,0,0,0,,refused,refused: "},
+      {"nosources", "nosources,0,0,0,0,0,,incomplete files,\"it holds no C++ files at all (no zscore.cpp, e_step.cpp, m_step.cpp)\""},
+      {"emptyfolder", "emptyfolder,0,0,0,0,0,,incomplete files,\"it holds no C++ files at all (no zscore.cpp, e_step.cpp, m_step.cpp)\""},
+      {"linked", "linked,0,0,0,0,0,,refused,refused: "},
+  };
+  for (const auto& [id, start] : expected) {
+    EXPECT_EQ(row(id).rfind(start, 0), 0u) << id << ": " << row(id);
+    EXPECT_NE(read_file(t / "out" / "gb-feedback" / (id + ".txt")).find(id == "good" ? "Total: 100/100" : "Note: "),
+              std::string::npos)
+        << id;
+  }
+  EXPECT_FALSE(fs::exists("/tmp/gmmlab-batch-evil.cpp"));
+  EXPECT_NE(r.out.find("8 submissions: 1 graded, 2 incomplete files, 5 refused"), std::string::npos) << r.out;
 }
 
 TEST(CourseGrade, BadCommandLinesAndFoldersGetOneSentence) {

@@ -4,9 +4,12 @@ tested on its own: `contract_grader.py grade SUBMISSION --hidden --json FILE [--
 Exit 0 graded, 1 could not grade, 2 bad command line; FILE is Gradescope's results.json.
 
 What it scores is read from markers in the files: "TODO" (not written), "SYNTAX ERROR" (does
-not compile), "DIVIDE BY N-1" (a known mistake), "SLEEP" (hangs), "GRADER FAILS" (exit 1).
+not compile), "DIVIDE BY N-1" (a known mistake), "SLEEP" (hangs), "GRADER FAILS" (exit 1),
+"SLOW SESSION" and "SLOW GROUP" (waits for a process it starts in a session of its own, as the
+real grader's sandbox does, or in a process group of its own, as the real grader's compilers
+are, that sleeps $GMMLAB_CONTRACT_SLOW_SECONDS, default 60).
 The batch tests against the real grader live beside this one."""
-import json, os, sys, time
+import json, os, subprocess, sys, time
 
 args = sys.argv[1:]
 if len(args) < 2 or args[0] != "grade" or "--json" not in args:
@@ -27,6 +30,11 @@ if "GRADER FAILS" in text:
     sys.exit(1)
 if "SLEEP" in text:
     time.sleep(20)
+slow = ["sleep", os.environ.get("GMMLAB_CONTRACT_SLOW_SECONDS", "60")]
+if "SLOW SESSION" in text:
+    subprocess.run(slow, start_new_session=True)
+if "SLOW GROUP" in text:
+    subprocess.run(slow, preexec_fn=os.setpgrp)
 print(f"Grading {sub} (fake contract grader)")
 checks = [("Z-score: mean 0 and std 1", "1.1", 10, "zscore.cpp", "visible"),
           ("E-step: responsibilities", "2.1", 30, "e_step.cpp", "visible"),

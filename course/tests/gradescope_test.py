@@ -76,8 +76,21 @@ try:
     env = dict(os.environ, GMMLAB_AUTOGRADER_ROOT=root)
     if shutil.which("ccache"):
         env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CCACHE_BASEDIR="/")
+    # Ubuntu 22.04 (CMake 3.22) is refused at once, with one sentence, before anything is installed.
+    for version in ["22.04", "20.04"]:
+        fake = os.path.join(work, f"os-release-{version}")
+        open(fake, "w").write(f'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="{version}"\n')
+        r = subprocess.run(["bash", os.path.join(root, "source", "setup.sh")], cwd=os.path.join(root, "source"),
+                           env=dict(env, GMMLAB_OS_RELEASE=fake), capture_output=True, text=True)
+        check(r.returncode == 1 and r.stdout == "" and r.stderr ==
+              f"setup.sh: Ubuntu {version} is not supported (its CMake is older than the 3.25 GMM Lab needs); "
+              "choose Gradescope's Ubuntu 24.04 base image\n", f"setup.sh refuses Ubuntu {version}: {r.stderr!r}")
+    check(not os.path.exists(os.path.join(root, "build")), "nothing was built for a refused system")
     code, tail = run(["bash", os.path.join(root, "source", "setup.sh")], os.path.join(root, "source"), env)
     check(code == 0, "setup.sh installs and builds\n" + tail)
+    cache = open(os.path.join(root, "build", "CMakeCache.txt")).read()
+    check("GMMLAB_VIEWER:BOOL=OFF" in cache and not os.path.exists(os.path.join(root, "build", "viewer", "gmmlab-viewer")),
+          "the autograder is built without the viewer (no Dear ImGui, GLFW or OpenGL needed)")
     if failures:
         sys.exit(1)
     shutil.copy(os.path.join(root, "source", "run_autograder"), os.path.join(root, "run_autograder"))

@@ -52,10 +52,13 @@ try:
         members = t.getmembers()
         names = [m.name for m in members]
         texts = {m.name: t.extractfile(m).read() for m in members if m.isfile()}
+    # (fast_math.hpp is no longer the reference's: it sits in the public lab/core since the perf merge.)
     forbidden = re.compile(r"(^|/)(instructor|tests|hidden|bench|testing)/|reference/src/|mistakes/src/|solution|"
-                           r"fast_math|reference_test|planted")
+                           r"reference_test|planted")
     bad = [n for n in names if forbidden.search(n)]
     check(not bad, f"no instructor, reference or detector source, hidden check or test in the archive {bad}")
+    kit = [n for n in names if n.startswith("gmm-lab/course/") or n == "gmm-lab/course"]
+    check(not kit, f"no course/ (the instructor's course kit) in the archive {kit[:5]}")
     check(all(m.isfile() for m in members), "the archive holds regular files only (no links)")
     for needed in ["gmm-lab/README.md", "gmm-lab/student/e_step.cpp", "gmm-lab/lab/data/chelsea.png",
                    "gmm-lab/reference/lib/libgmmlab_reference.a", "gmm-lab/grader/rubric.toml"]:
@@ -112,6 +115,8 @@ try:
     check(os.path.exists(os.path.join(pkg, "chelsea-k3.png")), "the README's run writes chelsea-k3.png")
 
     code, help_text, _, _ = run("build/release/cli/gmmlab --help", pkg, env)
+    check(code == 0 and not re.search(r"^\s+course\b", help_text, re.M),
+          "the package's gmmlab has no `course` command (the course kit is not in it)\n" + help_text)
     if " grade " not in help_text:
         print("SKIP the package's gmmlab has no `grade` command yet (the grader has not landed)")
         sys.exit(77 if not failures else 1)
@@ -128,6 +133,18 @@ try:
           f"the instructor's solution gets every public point (got {got})\n" + tail)
     code, out, err, tail = run("build/release/cli/gmmlab trace compare -k 3 --impl student", pkg, env)
     check(code == 0, "trace compare finds the solution agrees with the compiled reference\n" + tail)
+
+    # The Classroom starter made from this package: its workflow grades with `gmmlab course
+    # autograde`, so it carries the course kit (without tests) and the CLI that links it.
+    starter = os.path.join(work, "starter")
+    code, out, err, tail = run(f"'{cli}' course classroom -q -o '{starter}' --package '{archive}' --source '{src}'", work)
+    check(code == 0, "gmmlab course classroom writes the starter from the package\n" + tail)
+    for needed in [".github/workflows/classroom.yml", "course/CMakeLists.txt", "course/src/autograde.cpp",
+                   "student/zscore.cpp", "README.md"]:
+        check(os.path.exists(os.path.join(starter, needed)), f"the starter has {needed}")
+    check(not os.path.exists(os.path.join(starter, "course", "tests")), "the starter has no course/tests")
+    check("add_course_command" in open(os.path.join(starter, "cli", "main.cpp")).read(),
+          "the starter's CLI has `gmmlab course` (the workflow runs `gmmlab course autograde`)")
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
