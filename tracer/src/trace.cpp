@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <array>
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -17,6 +16,7 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/json_file.hpp"
+#include "gmmlab/palette.hpp"
 #include "gmmlab/mixture_json.hpp"
 
 namespace gmmlab {
@@ -440,13 +440,6 @@ std::vector<std::string> channel_names(arma::uword dims) {
   std::vector<std::string> out;
   for (arma::uword i = 0; i < dims; ++i) out.push_back(std::to_string(i));
   return out;
-}
-
-std::string colour_name(arma::uword component) {
-  static constexpr std::array<const char*, 16> names{"red",    "green", "blue",  "yellow", "magenta", "cyan",
-                                                      "orange", "purple", "teal", "brown",  "pink",    "olive",
-                                                      "navy",   "grey",  "maroon", "dark green"};
-  return names[component % names.size()];
 }
 
 std::string ending_summary(const Trace& t) {

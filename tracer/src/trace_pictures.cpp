@@ -270,10 +270,9 @@ cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& it
   text(img, "components:", {lx, ly + 14}, 0.5, kInk);
   lx += text_width("components:", 0.5) + 10;
   for (arma::uword k = 0; k < t.settings.k; ++k) {
-    const cv::Vec3b rgb = palette_rgb(k);
     const std::string name = fmt::format("{} {}", k + 1, colour_name(k));
     if (lx + 22 + text_width(name, 0.45) > size.width - kMargin) break;
-    cv::rectangle(img, cv::Rect(lx, ly, 16, 16), cv::Scalar(rgb[2], rgb[1], rgb[0]), cv::FILLED);
+    cv::rectangle(img, cv::Rect(lx, ly, 16, 16), palette_bgr(k), cv::FILLED);
     cv::rectangle(img, cv::Rect(lx, ly, 16, 16), kInk, 1);
     text(img, name, {lx + 22, ly + 13}, 0.45, kInk);
     lx += 22 + text_width(name, 0.45) + 18;

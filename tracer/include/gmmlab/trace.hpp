@@ -114,8 +114,6 @@ std::string ending_summary(const Trace& t);
 // ---- show -----------------------------------------------------------------------------------
 // Channel names for d dimensions: B, G, R for colour, "grey" for one channel, else 0, 1, ...
 std::vector<std::string> channel_names(arma::uword dims);
-// "red", "green", ...: the palette colour of component k (0-based), as the pictures show it.
-std::string colour_name(arma::uword component);
 // Header and one row per iteration; with all_rows false, the middle of a long run is folded.
 std::string format_trace_table(const Trace& t, bool all_rows = false);
 // Everything about iteration i (0: the initial mixture): its E-step and its mixture.
