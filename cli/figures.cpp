@@ -36,11 +36,6 @@ using drawing::text_width;
 
 const cv::Scalar kInk(40, 40, 40), kGrid(228, 228, 228), kMuted(120, 120, 120), kWhite(255, 255, 255);
 
-cv::Scalar palette_bgr(arma::uword k) {
-  const cv::Vec3b rgb = palette_rgb(k);
-  return {double(rgb[2]), double(rgb[1]), double(rgb[0])};
-}
-
 // The palette colour darkened a little: pure yellow on white is hard to read.
 cv::Scalar ink_of(arma::uword k) { return palette_bgr(k) * 0.8; }
 

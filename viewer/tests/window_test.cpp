@@ -129,7 +129,7 @@ TEST_F(ViewerWindow, ASavedTraceIsReplayedHalfStepByHalfStep) {
                                   "forward 4; save mixture m2.json; back 3; forward 10"},
                                  dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto trace = read_json_file(dir / "run.trace.json", "trace");
+  const auto trace = nlohmann::json::parse(testing::read_file(dir / "run.trace.json"));
   const Mixture expected = mixture_from_json(trace["iterations"][1]["mixture"], "trace");
   const Mixture shown = read_mixture_file(dir / "m2.json", 3);
   EXPECT_TRUE(arma::approx_equal(shown.means, expected.means, "reldiff", 1e-12));

@@ -67,7 +67,7 @@ void check_one(const OutputFile& out) {
 }
 
 // SIGINT, SIGTERM and SIGHUP only set a flag while files are written (in any thread: the
-// OpenMP workers would take a blocked signal), and are raised again once every temporary
+// worker pool's threads would take a blocked signal), and are raised again once every temporary
 // file is renamed or removed.
 volatile std::sig_atomic_t g_deferred_signal = 0;
 extern "C" void defer_signal(int sig) { g_deferred_signal = sig; }
