@@ -13,6 +13,10 @@
 #include <cstring>
 
 namespace gmmlab::detail {
+// Internal linkage: each kernel is compiled once for any x86-64 and once for AVX2
+// (gmmlab/vector_isa.hpp), and each copy must inline its own build of these helpers; shared
+// inline functions would let the linker keep the AVX2 build for both.
+namespace {
 
 typedef double v4 __attribute__((vector_size(32)));
 typedef std::int64_t v4i __attribute__((vector_size(32)));
@@ -63,4 +67,5 @@ inline v4 exp_nonpositive(v4 x) {
   return underflow ? v4{} : p * scale;
 }
 
+}  // namespace
 }  // namespace gmmlab::detail
