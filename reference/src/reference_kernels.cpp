@@ -17,7 +17,7 @@
 #include "reference_kernels.hpp"
 
 #if defined(GMMLAB_KERNEL_AVX2)
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma")
 #define GMMLAB_KERNEL_ISA avx2
 #else
 #define GMMLAB_KERNEL_ISA baseline
@@ -127,10 +127,10 @@ double e_block(const Factored& f, const double* const* x, arma::uword n, arma::u
       v4 q = {};
       for (int a = 0; a < D; ++a) {
         v4 z = l[a * D] * diff[0];
-        for (int b = 1; b <= a; ++b) z += l[a * D + b] * diff[b];
-        q += z * z;
+        for (int b = 1; b <= a; ++b) z = detail::fmadd(splat(l[a * D + b]), diff[b], z);
+        q = detail::fmadd(z, z, q);
       }
-      const v4 v = f.log_weight[c] - 0.5 * q;
+      const v4 v = detail::fmadd(splat(-0.5), q, splat(f.log_weight[c]));
       store(lp + c * kBlock + i, v);
       // Strictly larger: ties go to the lower index, as a scan from component 0 would.
       const v4i larger = v > best;
@@ -193,7 +193,7 @@ void accumulate(const double* const* x, const double* g, const double* inv, cons
     for (int a = 0; a < D; ++a) {
       const v4 gd = gamma * d[a];
       acc[1 + a] += gd;
-      for (int b = 0; b <= a; ++b, ++slot) acc[slot] += gd * d[b];
+      for (int b = 0; b <= a; ++b, ++slot) acc[slot] = detail::fmadd(gd, d[b], acc[slot]);
     }
   }
   if constexpr (kFused) *out++ += lane_sum(hard);

@@ -8,7 +8,7 @@
 #include "kmeans_assign.hpp"
 
 #if defined(GMMLAB_KERNEL_AVX2)
-#pragma GCC target("avx2")
+#pragma GCC target("avx2,fma")
 #define GMMLAB_KERNEL_ISA avx2
 #else
 #define GMMLAB_KERNEL_ISA baseline

@@ -34,7 +34,7 @@ bool vector_isa_available(VectorIsa isa) {
     case VectorIsa::baseline: return true;
     case VectorIsa::avx2:
 #if defined(GMMLAB_HAS_AVX2_KERNELS)
-      return __builtin_cpu_supports("avx2");
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
       return false;
 #endif
