@@ -140,8 +140,8 @@ std::string machine_line() {
   std::ifstream loadavg("/proc/loadavg");
   double one = 0, five = 0, fifteen = 0;
   loadavg >> one >> five >> fifteen;
-  return fmt::format("{}, {} cores; load average {:.2f} {:.2f} {:.2f}", model, sysconf(_SC_NPROCESSORS_ONLN), one,
-                     five, fifteen);
+  return fmt::format("{}, {} cores, {} kernels; load average {:.2f} {:.2f} {:.2f}", model, sysconf(_SC_NPROCESSORS_ONLN),
+                     vector_isa_name(vector_isa()), one, five, fifteen);
 }
 
 class Bench {

@@ -4,6 +4,8 @@
 // factor, then the weighted first and second moments. The floor of an iteration is that
 // work at the measured peak rates, as if nothing else (memory, branches, the log per pixel,
 // the reduction) cost anything.
+#include "gmmlab/vector_isa.hpp"
+
 namespace gmmlab::bench {
 
 inline constexpr double kFlopsPerPixelComponent = 44;
@@ -19,7 +21,21 @@ struct Roofline {
   }
 };
 
-// Takes about a second and a half per call.
+// Takes about a second and a half per call; built for each set of instructions the kernels
+// can run (roofline.cpp), and measured for the one they run now.
+namespace baseline {
 Roofline measure_roofline(int threads);
+}
+#if defined(GMMLAB_HAS_AVX2_KERNELS)
+namespace avx2 {
+Roofline measure_roofline(int threads);
+}
+#endif
+inline Roofline measure_roofline(int threads) {
+#if defined(GMMLAB_HAS_AVX2_KERNELS)
+  if (vector_isa() == VectorIsa::avx2) return avx2::measure_roofline(threads);
+#endif
+  return baseline::measure_roofline(threads);
+}
 
 }  // namespace gmmlab::bench

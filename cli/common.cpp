@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <thread>
 
 #include "gmmlab/errors.hpp"
@@ -91,6 +93,24 @@ Problem prepare_problem(const RunOptions& o, const Steps& steps, bool keep_raw_p
   Problem p = prepare(spec, steps);
   for (const std::string& note : p.image.notes) fmt::print(stderr, "note: {}\n", note);
   return p;
+}
+
+void refuse_empty_output_names(CLI::App& app) {
+  static const std::set<std::string> kOutputs{"output", "soft", "json", "junit", "save-student", "save-reference",
+                                              "gradescope", "classroom"};
+  for (CLI::Option* option : app.get_options()) {
+    const auto& names = option->get_lnames();
+    if (std::none_of(names.begin(), names.end(), [](const std::string& n) { return kOutputs.contains(n); })) continue;
+    const std::string flag = option->get_snames().empty() ? "--" + names.front() : "-" + option->get_snames().front();
+    option->check(CLI::Validator(
+        [flag](std::string& value) {
+          if (value.empty())
+            throw UsageError(fmt::format("{} '' is an empty output name; give a file name", flag));
+          return std::string();
+        },
+        ""));
+  }
+  for (CLI::App* sub : app.get_subcommands({})) refuse_empty_output_names(*sub);
 }
 
 }  // namespace gmmlab::cli

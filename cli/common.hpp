@@ -36,6 +36,12 @@ constexpr int kMaxThreads = 256;
 // explicit -k that disagrees is refused.
 ProblemSpec problem_spec(const RunOptions& options);
 
+// Makes every option of `app` and its subcommands that names an output (-o/--output, --soft,
+// --json, --junit, --save-student, --save-reference, --gradescope, --classroom) refuse an empty
+// name with a UsageError: CLI11 leaves `-o ''` an empty string, which would otherwise read as
+// "not given" and write the default name.
+void refuse_empty_output_names(CLI::App& app);
+
 // Loads, Z-scores and initialises; also applies --threads. Prints notes about the image.
 Problem prepare_problem(const RunOptions& options, const Steps& steps, bool keep_raw_pixels = false);
 

@@ -17,6 +17,7 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/kmeans.hpp"
+#include "gmmlab/output_path.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/render.hpp"
 
@@ -34,11 +35,6 @@ using drawing::text_width;
 // ---- drawing ----------------------------------------------------------------------------------
 
 const cv::Scalar kInk(40, 40, 40), kGrid(228, 228, 228), kMuted(120, 120, 120), kWhite(255, 255, 255);
-
-cv::Scalar palette_bgr(arma::uword k) {
-  const cv::Vec3b rgb = palette_rgb(k);
-  return {double(rgb[2]), double(rgb[1]), double(rgb[0])};
-}
 
 // The palette colour darkened a little: pure yellow on white is hard to read.
 cv::Scalar ink_of(arma::uword k) { return palette_bgr(k) * 0.8; }
@@ -414,13 +410,18 @@ int run_figures(const std::string& output) {
   std::error_code ec;
   if (!fs::is_directory(output, ec))
     throw Error(fmt::format("-o '{}' is not a folder; create it first (e.g. mkdir -p {})", output, output));
+  // The pictures are outputs like any other (gmmlab/output_path.hpp): checked before they are
+  // drawn, written together.
+  std::vector<OutputFile> outputs;
+  for (const Figure& f : kFigures) outputs.push_back({fs::path(output) / f.file, "-o"});
+  check_outputs(outputs, {});
   // Single-threaded reference: the pictures must not depend on the machine.
   set_reference_threads(1);
-  for (const Figure& f : kFigures) {
-    const fs::path path = fs::path(output) / f.file;
-    write_picture(f.draw(), path);
-    fmt::print("{}\n", path.string());
-  }
+  OutputSet pictures;
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    pictures.add(outputs[i].path, encode_picture(kFigures[i].draw(), outputs[i].path));
+  pictures.commit();
+  for (const OutputFile& out : outputs) fmt::print("{}\n", out.path.string());
   return 0;
 }
 

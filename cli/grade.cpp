@@ -9,13 +9,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <set>
 
 #include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/grader/report.hpp"
 #include "gmmlab/grader/runner.hpp"
+#include "gmmlab/output_path.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "gmmlab/submission_build.hpp"
@@ -43,7 +43,9 @@ std::uint64_t content_seed(const fs::path& folder) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(folder)) {
     const std::string ext = e.path().extension().string();
-    if (e.is_regular_file() && (ext == ".cpp" || ext == ".hpp" || ext == ".h")) files.push_back(e.path());
+    // Not only regular files: a FIFO or a folder under a source's name is refused by
+    // read_submission_file here, before anything is compiled, rather than skipped.
+    if (ext == ".cpp" || ext == ".hpp" || ext == ".h") files.push_back(e.path());
   }
   std::ranges::sort(files);
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -51,9 +53,8 @@ std::uint64_t content_seed(const fs::path& folder) {
     for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
   };
   for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
     mix(f.filename().string());
-    mix(std::string(std::istreambuf_iterator<char>(in), {}));
+    mix(read_submission_file(f));
   }
   return h % 1000000007ULL;  // short enough to type
 }
@@ -78,16 +79,23 @@ void check_submission(const fs::path& folder) {
                             "holding the student's files", folder.string()));
 }
 
-void check_report_path(const std::string& path, const std::string& flag, const fs::path& submission) {
-  if (path.empty()) return;
-  const fs::path p(path);
-  const fs::path parent = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(parent))
-    throw Error(fmt::format("the folder of {} '{}' does not exist; create it or choose another path", flag, path));
-  if (fs::is_directory(p)) throw Error(fmt::format("{} '{}' is a folder; give a file name", flag, path));
-  if (inside(p, submission))
-    throw Error(fmt::format("{} '{}' is inside the submission folder '{}'; write the report elsewhere (the grader "
-                            "never writes into a submission)", flag, path, submission.string()));
+// The reports are outputs like any other (gmmlab/output_path.hpp): a regular file or a new name,
+// never a link, FIFO, device or folder, never one another, never a file of the submission, and
+// never inside the submission folder (the grader writes nothing there). All checked before
+// anything is compiled.
+std::vector<OutputFile> check_reports(const GradeOptions& o, const fs::path& submission) {
+  std::vector<OutputFile> reports;
+  if (!o.json.empty()) reports.push_back({o.json, "--json"});
+  if (!o.junit.empty()) reports.push_back({o.junit, "--junit"});
+  std::vector<fs::path> inputs;
+  for (const auto& e : fs::directory_iterator(submission)) inputs.push_back(e.path());
+  check_outputs(reports, inputs);
+  for (const OutputFile& r : reports)
+    if (inside(r.path, submission))
+      throw UsageError(fmt::format("{} '{}' is inside the submission folder '{}'; write the report elsewhere (the "
+                                   "grader never writes into a submission)",
+                                   r.flag, r.path.string(), submission.string()));
+  return reports;
 }
 
 // An exercise's name in the rubric (grader/rubric.toml) and after --only.
@@ -133,13 +141,14 @@ int run_grade(const GradeOptions& o) {
   const fs::path submission = o.submission.empty() ? fs::path(GMMLAB_DEFAULT_SUBMISSION) : fs::path(o.submission);
   const std::string shown = o.submission.empty() ? std::string("student/") : o.submission;
   check_submission(submission);
-  check_report_path(o.json, "--json", submission);
-  check_report_path(o.junit, "--junit", submission);
-  if (!o.json.empty() && !o.junit.empty() && fs::weakly_canonical(fs::absolute(o.json)) == fs::weakly_canonical(fs::absolute(o.junit)))
-    throw UsageError("--json and --junit name the same file; give two different files");
+  const std::vector<OutputFile> reports = check_reports(o, submission);
   const grader::Rubric& rubric = grader::built_in_rubric();
   if (o.hidden && !grader::hidden_checks_built())
     throw Error("this copy of gmmlab was built without the hidden checks (grader/hidden/); run without --hidden");
+
+  // Reads every source file, so a FIFO or a folder under a source's name is refused here.
+  const std::uint64_t content = content_seed(submission);
+  const std::uint64_t seed = o.seed.value_or(content);
 
   fmt::print("Grading {}\n", shown);
   std::fflush(stdout);
@@ -157,7 +166,6 @@ int run_grade(const GradeOptions& o) {
                                          exercise_file(f.exercise), exercise_file(f.exercise), f.errors));
     }
   for (const auto& w : build.warnings) header.notes.push_back("Warning: " + w);
-  const std::uint64_t seed = o.seed.value_or(content_seed(submission));
   header.replay = fmt::format("gmmlab grade{} --only {{only}} --verbose{}",
                               o.submission.empty() ? "" : " " + o.submission,
                               o.hidden ? fmt::format(" --hidden --seed {}", seed) : "");
@@ -174,8 +182,12 @@ int run_grade(const GradeOptions& o) {
   std::vector<grader::CheckResult> done;
   auto write_reports = [&] {
     header.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!o.json.empty()) grader::write_atomically(o.json, grader::gradescope_json(done, header));
-    if (!o.junit.empty()) grader::write_atomically(o.junit, grader::junit_xml(done, header));
+    // Both reports or neither, each time a check finishes: a reader never sees one report
+    // ahead of the other.
+    OutputSet set;
+    for (const OutputFile& r : reports)
+      set.add(r.path, r.flag == "--json" ? grader::gradescope_json(done, header) : grader::junit_xml(done, header));
+    set.commit();
   };
   const auto results = grader::run_checks(
       rubric, {&student, &reference, seed}, selection,

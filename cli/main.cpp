@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common.hpp"
 #include "exit_code.hpp"
 #include "gmmlab/course/command.hpp"
 #include "grade.hpp"
@@ -20,5 +21,6 @@ int main(int argc, char** argv) {
   gmmlab::cli::add_trace_command(app, exit_code);
   gmmlab::cli::add_grade_command(app, exit_code);
   gmmlab::course::add_course_command(app, exit_code);
+  gmmlab::cli::refuse_empty_output_names(app);
   return gmmlab::cli::run(app, argc, argv, exit_code);
 }

@@ -74,7 +74,7 @@ int run_record(const RecordOptions& o) {
     throw Error(fmt::format("EM stopped at iteration {}, {}: {}", *t.end.failed_iteration,
                             half_step_name(*t.end.failed_half_step), t.end.message));
   }
-  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, describe_ending(t),
+  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, ending_summary(t),
              t.iterations.empty() ? 0.0 : t.iterations.back().log_likelihood);
   fmt::print("trace written to {} (see it with 'gmmlab trace show {}')\n", o.output, o.output);
   return to_int(ExitCode::success);

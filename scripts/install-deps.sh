@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev libomp-dev
-  libgtest-dev libbenchmark-dev
+  libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libgtest-dev  # the tests (GoogleTest); OpenMP, for the benchmark's Armadillo peer, comes with GCC
   libarchive-dev  # the course kit: unpacking submissions, writing the student package and bundles
   python3-jsonschema  # the course kit's test of Gradescope's results.json
   python3-skimage  # astronaut.png for the tests (public domain)

@@ -90,6 +90,13 @@ class Fixtures {
     write_file(dir_ / "large.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x0f\xa0\0\0\x0b\xb8\x08\x02\0\0\0",
                                                29));
     write_file(dir_ / "target.png", "a file a link points to");
+    // A submission for `gmmlab grade`: the solution's files.
+    fs::create_directories(dir_ / "sub");
+    for (const auto& e : fs::directory_iterator(GMMLAB_SOLUTION_DIR))
+      if (e.is_regular_file()) fs::copy_file(e.path(), dir_ / "sub" / e.path().filename());
+    // A class of one for `gmmlab course grade`.
+    fs::create_directories(dir_ / "class");
+    fs::copy(dir_ / "sub", dir_ / "class" / "alice");
     write_file(dir_ / "k5.json", mixture_json(5, "1"));
     write_file(dir_ / "huge-number.json", mixture_json(1, "1e999"));
 
@@ -136,7 +143,7 @@ class Fixtures {
 // device number (device nodes).
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> out;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir)) {
+  for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir)) {
     struct stat st {};
     ::lstat(e.path().c_str(), &st);
     std::string what;
@@ -144,8 +151,9 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
     else if (S_ISLNK(st.st_mode)) what = "link:" + fs::read_symlink(e.path()).string();
     else if (S_ISFIFO(st.st_mode)) what = "fifo";
     else if (S_ISCHR(st.st_mode)) what = "char:" + std::to_string(st.st_rdev);
+    else if (S_ISDIR(st.st_mode)) what = "folder";
     else what = "other";
-    out[e.path().filename().string()] = what;
+    out[fs::relative(e.path(), dir).string()] = what;
   }
   return out;
 }
@@ -159,7 +167,16 @@ struct Case {
   std::string shell_prefix = {};               // e.g. "OMP_NUM_THREADS=100000" or "ulimit -f 1;"
   bool needs_root = false;                     // mknod
   std::vector<std::string> absent_words = {};  // none of these in stderr
+  std::string program = "gmmlab";              // or "gmmlab-viewer"
 };
+
+// A case of gmmlab-viewer's, run without a display: what it refuses, it refuses before the
+// window (and were a refusal missing, it would fail for want of a display, not open a window).
+Case viewer_case(std::string name, std::vector<std::string> args, int exit_code, std::vector<std::string> words) {
+  Case c{std::move(name), std::move(args), exit_code, std::move(words)};
+  c.program = "gmmlab-viewer";
+  return c;
+}
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
@@ -174,18 +191,41 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   fs::create_symlink("target.png", dir / "link.png");
   fs::create_symlink("p.png", dir / "photo-link.png");
   fs::create_symlink("nowhere.png", dir / "dangling.png");
+  fs::create_symlink("sub/zscore.cpp", dir / "zscore-link.cpp");
+  fs::create_symlink("target.png", dir / "gb-histogram.png");  // what `course grade -o gb.csv` would draw
+  fs::create_directory(dir / "figs");
+  fs::create_symlink("../target.png", dir / "figs" / "gaussian-1d.png");  // one of `gmmlab figures`' pictures
+  // Submissions whose student.hpp is a FIFO, or whose e_step.cpp is a folder.
+  fs::copy(dir / "sub", dir / "fifo-sub");
+  fs::remove(dir / "fifo-sub" / "student.hpp");
+  ASSERT_EQ(::mkfifo((dir / "fifo-sub" / "student.hpp").c_str(), 0644), 0);
+  fs::copy(dir / "sub", dir / "folder-sub");
+  fs::remove(dir / "folder-sub" / "e_step.cpp");
+  fs::create_directory(dir / "folder-sub" / "e_step.cpp");
   if (is_root()) {
     ASSERT_EQ(::mknod((dir / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
     ASSERT_EQ(::mknod((dir / "zero").c_str(), S_IFCHR | 0666, makedev(1, 5)), 0);
   }
   const auto before = snapshot(dir.path());
 
-  const CommandResult r = Fixtures::gmmlab_in(dir.path(), c.args, c.shell_prefix);
+  CommandResult r;
+#ifdef GMMLAB_VIEWER
+  if (c.program == "gmmlab-viewer") {
+    std::vector<std::string> argv{"/usr/bin/env", "-u", "DISPLAY", GMMLAB_VIEWER};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    r = gmmlab::testing::run_command(argv, dir.path());
+  }
+#else
+  if (c.program == "gmmlab-viewer") GTEST_SKIP() << "gmmlab-viewer is not built";
+#endif
+  if (c.program == "gmmlab") r = Fixtures::gmmlab_in(dir.path(), c.args, c.shell_prefix);
   // docs/reliability.md quotes these: GMMLAB_HARDENING_LOG=file appends each case's outcome.
   if (const char* log = std::getenv("GMMLAB_HARDENING_LOG")) {
     std::ofstream out(log, std::ios::app);
     std::string command = c.shell_prefix.empty() ? "" : c.shell_prefix + " ";
-    for (const std::string& a : c.args) command += (command.empty() || command.back() == ' ' ? "" : " ") + a;
+    command += c.program;
+    for (const std::string& a : c.args)
+      command += " " + (a.empty() || a.find_first_of(" ;") != std::string::npos ? "'" + a + "'" : a);
     std::string err = r.err.substr(0, r.err.find_last_not_of('\n') + 1);
     std::replace(err.begin(), err.end(), '\n', ' ');
     out << c.name << "\t" << command << "\t" << r.exit_code << "\t" << err << "\n";
@@ -196,9 +236,10 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
     // One error line; notes (e.g. about the photo) may come before it.
     std::istringstream lines(r.err);
     int errors = 0;
+    const std::string prefix = c.program + ": ";
     for (std::string line; std::getline(lines, line);) {
-      errors += line.rfind("gmmlab: ", 0) == 0;
-      EXPECT_TRUE(line.rfind("gmmlab: ", 0) == 0 || line.rfind("note: ", 0) == 0) << line;
+      errors += line.rfind(prefix, 0) == 0;
+      EXPECT_TRUE(line.rfind(prefix, 0) == 0 || line.rfind("note: ", 0) == 0) << line;
     }
     EXPECT_EQ(errors, 1) << r.err;
     EXPECT_EQ(r.out, "") << "nothing done before the failure is reported";
@@ -318,7 +359,90 @@ INSTANTIATE_TEST_SUITE_P(
              {"60000 x 60000 pixels", "needs about"}},
         // 11. A full disk (a file size limit of 512 bytes) leaves none of the outputs.
         Case{"FileSizeLimit", segment_p({"-o", "out.png", "--soft", "soft.png", "--json", "out.json"}), 1,
-             {"File too large", "none of the outputs was written"}, {}, "ulimit -f 1;"}),
+             {"File too large", "none of the outputs was written"}, {}, "ulimit -f 1;"},
+        // 12. The grader's reports follow the same rules, checked before anything is compiled
+        //     (stdout stays empty: not even "Grading ..." is printed), and its inputs are read
+        //     as regular files.
+        Case{"GradeJsonIsADevice", {"grade", "sub", "--json", "null"}, 1, {"--json 'null' is a device"}, {}, "", true},
+        Case{"GradeJsonIsAFifo", {"grade", "sub", "--json", "fifo"}, 1, {"--json 'fifo' is a FIFO"}},
+        Case{"GradeJunitIsASymlink", {"grade", "sub", "--junit", "link.png"}, 1,
+             {"--junit 'link.png' is a symbolic link (to 'target.png')"}},
+        Case{"GradeJsonIsAFolder", {"grade", "sub", "--json", "."}, 1, {"--json '.' is a folder"}},
+        Case{"GradeReportsOneName", {"grade", "sub", "--json", "r.json", "--junit", "./r.json"}, 2,
+             {"--json and --junit both name"}},
+        Case{"GradeReportIsASubmissionFile", {"grade", "sub", "--junit", "sub/zscore.cpp"}, 2,
+             {"--junit 'sub/zscore.cpp' is the input file"}},
+        Case{"GradeReportIsASubmissionFileThroughALink", {"grade", "sub", "--json", "zscore-link.cpp"}, 2,
+             {"is the input file"}},
+        Case{"GradeReportInsideTheSubmission", {"grade", "sub", "--json", "sub/results.json"}, 2,
+             {"inside the submission folder"}},
+        Case{"GradeReportIntoAMissingFolder", {"grade", "sub", "--json", "no/r.json"}, 1,
+             {"the folder 'no' does not exist"}},
+        Case{"GradeHeaderIsAFifo", {"grade", "fifo-sub"}, 1,
+             {"the submission's file 'fifo-sub/student.hpp' is a FIFO"}},
+        Case{"GradeExerciseIsAFolder", {"grade", "folder-sub"}, 1,
+             {"the submission's file 'folder-sub/e_step.cpp' is a folder"}},
+        // 13. The viewer's outputs (state file, the script's screenshots and saves) follow the
+        //     same rules, checked before the window opens: a refusal exits 2.
+        viewer_case("ViewerStateFileIsAFifo", {"p.png", "--state-file", "fifo"}, 2, {"--state-file 'fifo' is a FIFO"}),
+        [] {
+          Case c = viewer_case("ViewerStateFileIsADevice", {"p.png", "--state-file", "null"}, 2, {"is a device"});
+          c.needs_root = true;
+          return c;
+        }(),
+        viewer_case("ViewerScreenshotIsASymlink", {"p.png", "--script", "screenshot link.png"}, 2,
+                    {"script action 1 ('screenshot link.png') 'link.png' is a symbolic link"}),
+        viewer_case("ViewerSaveLabelsOverThePhoto", {"p.png", "--script", "step; save labels p.png"}, 2,
+                    {"script action 2 ('save labels p.png') 'p.png' is the input file 'p.png'"}),
+        viewer_case("ViewerSaveLabelsOverAScriptedPhoto",
+                    {"--script", "open grey-as-colour.png; step; save labels grey-as-colour.png"}, 2,
+                    {"is the input file 'grey-as-colour.png'"}),
+        viewer_case("ViewerSaveMixtureOverTheTrace", {"--trace", "run.trace.json", "--script", "save mixture run.trace.json"},
+                    2, {"is the input file 'run.trace.json'"}),
+        viewer_case("ViewerSaveLabelsOverTheTracedPhoto", {"--trace", "run.trace.json", "--script", "save labels p.png"},
+                    2, {"script action 1 ('save labels p.png') 'p.png' is the input file 'p.png'"}),
+        viewer_case("ViewerTwoScreenshotsOneName", {"p.png", "--script", "screenshot a.png; step; screenshot ./a.png"}, 2,
+                    {"script action 1 ('screenshot a.png') and script action 3 ('screenshot ./a.png') both name"}),
+        viewer_case("ViewerStateFileAndScreenshotOneName", {"p.png", "--state-file", "s.png", "--script", "screenshot s.png"},
+                    2, {"--state-file and script action 1 ('screenshot s.png') both name 's.png'"}),
+        viewer_case("ViewerScreenshotIntoAMissingFolder", {"p.png", "--script", "screenshot no/such/a.png"}, 2,
+                    {"the folder 'no/such' does not exist"}),
+        // 14. The course kit's outputs: checked before anything is graded, compiled or packed;
+        //     --force replaces a regular file only (a classroom folder: a folder only).
+        Case{"CourseGradebookIsAFifo", {"course", "grade", "class", "-o", "fifo"}, 1, {"-o 'fifo' is a FIFO"}},
+        Case{"CourseGradebookIsASymlink", {"course", "grade", "class", "-o", "link.png", "--force"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"CourseGradebookIsASubmission", {"course", "grade", "class", "-o", "class/alice", "--force"}, 2,
+             {"is the input file 'class/alice'"}},
+        Case{"CourseHistogramIsASymlink", {"course", "grade", "class", "-o", "gb.csv"}, 1,
+             {"the histogram 'gb-histogram.png' is a symbolic link"}},
+        Case{"CoursePackageIsAFifo", {"course", "package", "-o", "fifo", "--force", "-q"}, 1, {"-o 'fifo' is a FIFO"}},
+        Case{"CoursePackageIsADevice", {"course", "package", "-o", "null", "--force", "-q"}, 1, {"-o 'null' is a device"},
+             {}, "", true},
+        Case{"CourseGradescopeIsASymlink", {"course", "gradescope", "-o", "link.png", "--force", "-q"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"CourseClassroomIsAFile", {"course", "classroom", "-o", "target.png", "--force", "-q"}, 1,
+             {"-o 'target.png' is not a folder"}},
+        Case{"CourseClassroomIsADevice", {"course", "classroom", "-o", "null", "--force", "-q"}, 1,
+             {"-o 'null' is not a folder"}, {}, "", true},
+        Case{"CourseClassroomIsASymlink", {"course", "classroom", "-o", "link.png", "--force", "-q"}, 1,
+             {"-o 'link.png' is a symbolic link"}},
+        Case{"AutogradeOutputsOneName", {"course", "autograde", "sub", "--gradescope", "r.json", "--classroom", "r.json"},
+             2, {"--gradescope and --classroom both name 'r.json'"}},
+        // The handout's figures into a folder where one of them is a link.
+        Case{"FiguresOverALink", {"figures", "-o", "figs"}, 1, {"-o 'figs/gaussian-1d.png' is a symbolic link"}},
+        // 15. An empty output name is a mistake, never "the default name".
+        Case{"SegmentEmptyOutputName", segment_p({"-o", ""}), 2, {"-o '' is an empty output name"}},
+        Case{"SegmentEmptySoftName", segment_p({"--soft", ""}), 2, {"--soft '' is an empty output name"}},
+        Case{"RecordEmptyOutputName", {"trace", "record", "p.png", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        Case{"CompareEmptySaveName", {"trace", "compare", "p.png", "--save-student", ""}, 2,
+             {"--save-student '' is an empty output name"}},
+        Case{"GradeEmptyJsonName", {"grade", "sub", "--json", ""}, 2, {"--json '' is an empty output name"}},
+        Case{"CourseGradeEmptyOutputName", {"course", "grade", "class", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        Case{"CoursePackageEmptyOutputName", {"course", "package", "-o", ""}, 2, {"-o '' is an empty output name"}},
+        viewer_case("ViewerEmptyStateFileName", {"p.png", "--state-file", ""}, 2, {"'' is an empty output name"}),
+        Case{"AutogradeResultsIsAFifo", {"course", "autograde", "sub", "--gradescope", "fifo"}, 1,
+             {"--gradescope 'fifo' is a FIFO"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(HardeningPhotos, ExifOrientationTurnsThePhotoAsImreadDoes) {
@@ -340,6 +464,20 @@ TEST(HardeningWrites, OutputSetIsAllOrNothing) {
   set.add(dir / "missing" / "b.txt", "second");
   EXPECT_THROW(set.commit(), gmmlab::Error);
   EXPECT_TRUE(fs::is_empty(dir.path())) << "neither file nor a temporary is left";
+}
+
+// A new name is taken with renameat2(RENAME_NOREPLACE), an existing file swapped out with
+// RENAME_EXCHANGE and removed: either way the folder ends with the one new file.
+TEST(HardeningWrites, NewNamesAndReplacedFilesLeaveOnlyTheOutputs) {
+  TempDir dir;
+  write_file(dir / "old.txt", "old");
+  gmmlab::OutputSet set;
+  set.add(dir / "old.txt", "replaced");
+  set.add(dir / "new.txt", "new");
+  set.commit();
+  EXPECT_EQ(read_file(dir / "old.txt"), "replaced");
+  EXPECT_EQ(read_file(dir / "new.txt"), "new");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
 }
 
 TEST(HardeningWrites, InterruptedWriteLeavesNoTemporaryFile) {

@@ -225,7 +225,7 @@ TEST_F(TraceCli, EveryDamagedTraceGetsOneClearSentence) {
       {dir / "missing.json", "does not exist"},
       {dir.path(), "is a folder"},
       {dir / "truncated.json", "truncated"},
-      {dir / "not-json.json", "is not JSON"},
+      {dir / "not-json.json", "is not valid JSON"},
       {dir / "empty.json", "is empty"},
       {v2, "version 2, but this gmmlab reads version 1"},
       {foreign, "is not a GMM Lab trace"},

@@ -11,6 +11,8 @@
 #include <memory>
 #include <system_error>
 
+#include "gmmlab/output_path.hpp"
+
 namespace fs = std::filesystem;
 
 namespace gmmlab::course {
@@ -144,10 +146,16 @@ struct WriteArchive {
   archive* a = archive_write_new();
   ~WriteArchive() { archive_write_free(a); }
 };
+
+// libarchive's output, gathered in memory: the archive is then written whole (OutputSet).
+la_ssize_t append_to_string(archive*, void* bytes, const void* buffer, size_t size) {
+  static_cast<std::string*>(bytes)->append(static_cast<const char*>(buffer), size);
+  return static_cast<la_ssize_t>(size);
+}
 }  // namespace
 
 void write_archive(const fs::path& output, const std::vector<ArchiveMember>& members, ArchiveFormat format) {
-  const fs::path partial = output.string() + ".partial";
+  std::string bytes;
   {
     WriteArchive w;
     if (format == ArchiveFormat::zip) {
@@ -157,7 +165,8 @@ void write_archive(const fs::path& output, const std::vector<ArchiveMember>& mem
       archive_write_add_filter_gzip(w.a);
       archive_write_set_filter_option(w.a, "gzip", "timestamp", nullptr);  // no time in the gzip header
     }
-    if (archive_write_open_filename(w.a, partial.c_str()) != ARCHIVE_OK)
+    archive_write_set_bytes_in_last_block(w.a, 1);  // no padding after the last entry
+    if (archive_write_open(w.a, &bytes, nullptr, append_to_string, nullptr) != ARCHIVE_OK)
       throw Error(fmt::format("cannot write {} ({}); check the folder exists and is writable", output.string(),
                               archive_error_string(w.a)));
     std::vector<char> buffer(256 * 1024);
@@ -181,7 +190,7 @@ void write_archive(const fs::path& output, const std::vector<ArchiveMember>& mem
     if (archive_write_close(w.a) != ARCHIVE_OK)
       throw Error(fmt::format("cannot finish {} ({}); is the disk full?", output.string(), archive_error_string(w.a)));
   }
-  fs::rename(partial, output);
+  write_file_whole(output, std::move(bytes));
 }
 
 std::vector<std::string> list_archive(const fs::path& path) {

@@ -22,6 +22,7 @@
 #include "gmmlab/course/gradebook.hpp"
 #include "gmmlab/course/submissions.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/output_path.hpp"
 #include "grader_process.hpp"
 
 namespace fs = std::filesystem;
@@ -46,16 +47,6 @@ std::string read_text(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-void write_text_atomically(const fs::path& p, const std::string& text) {
-  const fs::path partial = p.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(fmt::format("cannot write {}; is the disk full?", p.string()));
-  }
-  fs::rename(partial, p);
 }
 
 std::string contains_lower(const std::string& s) {
@@ -314,16 +305,22 @@ BatchResult grade_batch(const BatchOptions& o) {
   BatchResult result;
   const BatchOutputs out = outputs_for(o.gradebook);
   std::vector<Submission> subs = list_submissions(o.submissions, result.skipped);
-  if (fs::exists(out.gradebook) && !o.force && !o.update)
-    throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
-                            "--force to grade everything again, or -o another file",
-                            out.gradebook.string()));
   if (!fs::is_regular_file(o.grader))
     throw Error(fmt::format("the grader {} does not exist; build gmmlab or give --grader", o.grader.string()));
   std::error_code ec;
   const fs::path out_dir = out.gradebook.parent_path().empty() ? fs::path(".") : out.gradebook.parent_path();
   if (!fs::is_directory(out_dir, ec))
     throw Error(fmt::format("the folder of {} does not exist; create it or give another -o", out.gradebook.string()));
+  // The gradebook, its summary and its histogram are outputs like any other
+  // (gmmlab/output_path.hpp), checked before anything is graded: a regular file or a new name,
+  // never a link, FIFO, device or folder, never a submission.
+  std::vector<fs::path> inputs{o.submissions};
+  for (const Submission& s : subs) inputs.push_back(s.path);
+  check_outputs({{out.gradebook, "-o"}, {out.summary, "the summary"}, {out.histogram, "the histogram"}}, inputs);
+  if (fs::exists(out.gradebook) && !o.force && !o.update)
+    throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
+                            "--force to grade everything again, or -o another file",
+                            out.gradebook.string()));
   fs::create_directories(out.state_dir, ec);
   fs::create_directories(out.feedback_dir, ec);
   if (ec || access(out.state_dir.c_str(), W_OK) != 0)
@@ -376,7 +373,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   const unsigned jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::list<Job> running;
   auto save = [&](const GradeRecord& r) {
-    if (r.key != 0) write_text_atomically(out.state_dir / (r.id + ".json"), to_json(r).dump(1));
+    if (r.key != 0) write_file_whole(out.state_dir / (r.id + ".json"), to_json(r).dump(1));
   };
   std::size_t graded_done = 0;
   try {
@@ -458,12 +455,14 @@ BatchResult grade_batch(const BatchOptions& o) {
   }
   fs::remove_all(work_root, ec);
 
-  for (const GradeRecord& r : result.records)
-    write_text_atomically(out.feedback_dir / (r.id + ".txt"), r.feedback);
-  write_gradebook(out.gradebook, result.records);
+  // One set, all or nothing: the gradebook never disagrees with its summary or the feedback.
+  OutputSet written;
+  for (const GradeRecord& r : result.records) written.add(out.feedback_dir / (r.id + ".txt"), r.feedback);
+  written.add(out.gradebook, gradebook_csv(result.records));
   result.summary = summarize(result.records, result.skipped, out);
-  write_text_atomically(out.summary, result.summary);
-  draw_histogram(result.records, out.histogram);
+  written.add(out.summary, result.summary);
+  written.add(out.histogram, histogram_png(result.records));
+  written.commit();
   return result;
 }
 

@@ -2,16 +2,20 @@
 #include "gmmlab/course/command.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include "gmmlab/course/autograde.hpp"
 #include "gmmlab/course/batch.hpp"
 #include "gmmlab/course/package.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/output_path.hpp"
 
 namespace fs = std::filesystem;
 
@@ -24,6 +28,22 @@ fs::path this_program() {
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path("gmmlab") : self;
+}
+
+// $GITHUB_OUTPUT is appended to, not replaced. It was checked to be a regular file or a new
+// name; O_NOFOLLOW and O_NONBLOCK keep a link or a FIFO put there since from being written
+// through or blocking.
+void append_line(const fs::path& file, const std::string& line) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+  struct stat st {};
+  bool ok = fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  ok = ok && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  const int err = errno;
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
+  if (!ok)
+    throw Error(fmt::format("--classroom '{}' cannot be appended to ({}); give a regular file in a folder you can "
+                            "write to",
+                            file.string(), fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : std::strerror(err)));
 }
 
 void add_grade(CLI::App& course, int& exit_code) {
@@ -135,22 +155,19 @@ void add_autograde(CLI::App& course, int& exit_code) {
   cmd->callback([a, &exit_code] {
     if (a->gradescope.empty() && a->classroom.empty())
       throw CLI::ValidationError("autograde", "give --gradescope FILE, --classroom FILE or both");
+    // Both outputs by the rules of gmmlab/output_path.hpp, before anything is graded.
+    std::vector<OutputFile> outputs;
+    if (!a->gradescope.empty()) outputs.push_back({a->gradescope, "--gradescope"});
+    if (!a->classroom.empty()) outputs.push_back({a->classroom, "--classroom"});
+    check_outputs(outputs, {a->submission});
     a->batch.grader = a->grader.empty() ? this_program() : fs::path(a->grader);
     std::string templ = (fs::temp_directory_path() / "gmmlab-autograde-XXXXXX").string();
     if (!mkdtemp(templ.data())) throw Error("cannot create a temporary folder; is /tmp full?");
     const fs::path work = templ;
     const GradeRecord r = grade_submission(a->submission, work, a->batch, a->hidden);
     fmt::print("{}", r.feedback);
-    if (!a->gradescope.empty()) {
-      std::ofstream out(a->gradescope, std::ios::binary | std::ios::trunc);
-      out << gradescope_results(r, work / "results.json");
-      if (!out.flush()) throw Error(fmt::format("cannot write {}; check the folder exists", a->gradescope));
-    }
-    if (!a->classroom.empty()) {
-      std::ofstream out(a->classroom, std::ios::binary | std::ios::app);
-      out << classroom_output_line(r);
-      if (!out.flush()) throw Error(fmt::format("cannot write {}; check the folder exists", a->classroom));
-    }
+    if (!a->gradescope.empty()) write_file_whole(a->gradescope, gradescope_results(r, work / "results.json"));
+    if (!a->classroom.empty()) append_line(a->classroom, classroom_output_line(r));
     std::error_code ec;
     fs::remove_all(work, ec);
     exit_code = 0;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -65,7 +64,7 @@ std::vector<double> totals_of(const std::vector<GradeRecord>& records, double& m
 
 }  // namespace
 
-void write_gradebook(const fs::path& csv, const std::vector<GradeRecord>& records) {
+std::string gradebook_csv(const std::vector<GradeRecord>& records) {
   const auto cols = columns(records);
   std::ostringstream s;
   s << "id";
@@ -80,13 +79,7 @@ void write_gradebook(const fs::path& csv, const std::vector<GradeRecord>& record
     s << ',' << number(r.total) << ',' << (r.max_total > 0 ? number(r.max_total) : "") << ',' << cell(r.status)
       << ',' << cell(r.note) << "\r\n";
   }
-  const fs::path partial = csv.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << s.str();
-    if (!out.flush()) throw Error(fmt::format("cannot write {}; is the disk full?", csv.string()));
-  }
-  fs::rename(partial, csv);
+  return s.str();
 }
 
 // The grader's mistake detector words it "This looks like a known mistake: the answer <what>.
@@ -170,7 +163,7 @@ std::string summarize(const std::vector<GradeRecord>& records, const std::vector
   return s.str();
 }
 
-void draw_histogram(const std::vector<GradeRecord>& records, const fs::path& png) {
+std::string histogram_png(const std::vector<GradeRecord>& records) {
   double max_total = 0;
   const std::vector<double> totals = totals_of(records, max_total);
   constexpr int bins = 10, width = 720, height = 420, left = 60, right = 20, top = 80, bottom = 60;
@@ -203,10 +196,9 @@ void draw_histogram(const std::vector<GradeRecord>& records, const fs::path& png
   cv::line(img, {left, top}, {left, top + plot_h}, ink, 1);
   cv::putText(img, "points", {left + plot_w / 2 - 25, height - 15}, font, 0.5, ink, 1, cv::LINE_AA);
   cv::putText(img, "students", {8, top - 22}, font, 0.45, ink, 1, cv::LINE_AA);
-  const fs::path partial = png.string() + ".partial.png";
-  if (!cv::imwrite(partial.string(), img))
-    throw Error(fmt::format("cannot write {}; check the folder is writable", png.string()));
-  fs::rename(partial, png);
+  std::vector<unsigned char> bytes;
+  cv::imencode(".png", img, bytes);
+  return std::string(bytes.begin(), bytes.end());
 }
 
 }  // namespace gmmlab::course

@@ -13,6 +13,7 @@
 
 #include "gmmlab/course/archive.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/output_path.hpp"
 
 extern char** environ;
 
@@ -200,10 +201,13 @@ void check_checkout(const fs::path& src) {
 }
 
 void check_output(const fs::path& output, bool force) {
-  if (fs::exists(output) && !force)
-    throw Error(fmt::format("{} exists already; pass --force to replace it or -o another file", output.string()));
   if (!fs::is_directory(fs::absolute(output).parent_path()))
     throw Error(fmt::format("the folder of {} does not exist; create it or give another -o", output.string()));
+  // A regular file or a new name (gmmlab/output_path.hpp): a link, FIFO, device or folder is
+  // never replaced, even with --force.
+  check_outputs({{output, "-o"}}, {});
+  if (fs::exists(output) && !force)
+    throw Error(fmt::format("{} exists already; pass --force to replace it or -o another file", output.string()));
 }
 
 // Builds the compiled-only libraries for any x86-64 in `work`/build; returns that folder.
@@ -314,6 +318,17 @@ void write_gradescope_bundle(const BundleOptions& o) {
 void write_classroom_template(const BundleOptions& o) {
   const fs::path src = fs::absolute(o.source);
   check_checkout(src);
+  // The starter repository is a folder that --force empties: never a link, a file, a FIFO or a
+  // device (removed, it would be lost), and never a folder holding the checkout it is made from.
+  std::error_code ec;
+  const fs::file_status there = fs::symlink_status(o.output, ec);
+  if (fs::exists(there) && !fs::is_directory(there))
+    throw Error(fmt::format("-o '{}' is {}; the starter repository is a folder, so give a folder or a new name",
+                            o.output.string(), fs::is_symlink(there) ? "a symbolic link" : "not a folder"));
+  const fs::path out_abs = fs::weakly_canonical(fs::absolute(o.output), ec), src_abs = fs::weakly_canonical(src, ec);
+  if (std::mismatch(out_abs.begin(), out_abs.end(), src_abs.begin(), src_abs.end()).first == out_abs.end())
+    throw UsageError(fmt::format("-o '{}' holds the GMM Lab checkout '{}'; give a new folder", o.output.string(),
+                                 src.string()));
   if (fs::exists(o.output) && !(fs::is_directory(o.output) && fs::is_empty(o.output)) && !o.force)
     throw Error(fmt::format("{} exists and is not empty; pass --force to replace it or -o another folder",
                             o.output.string()));
@@ -332,7 +347,6 @@ void write_classroom_template(const BundleOptions& o) {
   unpack_submission(package, work.path / "unpacked", {100000, 1ull << 30, 4ull << 30, 1e9});
   if (!fs::is_directory(work.path / "unpacked" / "gmm-lab"))
     throw Error(fmt::format("{} is not a student package (no gmm-lab/ inside)", package.string()));
-  std::error_code ec;
   fs::remove_all(o.output, ec);
   fs::copy(work.path / "unpacked" / "gmm-lab", o.output, fs::copy_options::recursive);
   // The workflow grades with `gmmlab course autograde`: this repository needs the course kit

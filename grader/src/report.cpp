@@ -1,10 +1,8 @@
 #include "gmmlab/grader/report.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "gmmlab/errors.hpp"
@@ -120,26 +118,6 @@ std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeade
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;
-}
-
-void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::filesystem::path tmp = path.string() + fmt::format(".tmp-{}", ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw Error(fmt::format("cannot write '{}'; check that its folder exists and is writable", path.string()));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw Error(fmt::format("cannot write '{}'; check that its folder exists and is writable", path.string()));
-  }
 }
 
 }  // namespace gmmlab::grader

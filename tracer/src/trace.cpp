@@ -4,18 +4,19 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <array>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
 #include <zlib.h>
 
 #include "gmmlab/errors.hpp"
-#include "gmmlab/input_file.hpp"
 #include "gmmlab/image.hpp"
+#include "gmmlab/json_file.hpp"
+#include "gmmlab/palette.hpp"
 #include "gmmlab/mixture_json.hpp"
 
 namespace gmmlab {
@@ -94,85 +95,47 @@ namespace {
 json events_to_json(const std::vector<ComponentEvent>& events) {
   json out = json::array();
   for (const ComponentEvent& e : events)
-    out.push_back({{"kind", e.kind == ComponentEvent::Kind::emptied ? "emptied" : "collapsed"},
+    out.push_back({{"kind", event_kind_name(e.kind)},
                    {"component", e.component + 1},
                    {"soft_count", e.soft_count}});
   return out;
 }
 
-// Reading: every accessor names the field and says what it should be, so that a damaged
-// trace gets one sentence pointing at the problem.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
+// Reading: the messages of a damaged trace (json_file.hpp names the field and what it should be).
+JsonFields trace_fields(const std::string& source) {
+  return JsonFields(source, "is damaged", "record it again with 'gmmlab trace record'");
+}
 
-  [[noreturn]] void fail(const std::string& what) const {
-    throw Error(fmt::format("{} is damaged: {}; record it again with 'gmmlab trace record'", source_, what));
-  }
-  const json& field(const json& j, const char* key, const std::string& where) const {
-    if (!j.is_object()) fail(fmt::format("{} is not a JSON object", where));
-    const auto it = j.find(key);
-    if (it == j.end()) fail(fmt::format("{} has no \"{}\"", where, key));
-    return *it;
-  }
-  double number(const json& j, const char* key, const std::string& where) const {
-    const json& v = field(j, key, where);
-    if (!v.is_number()) fail(fmt::format("\"{}\" of {} is not a number", key, where));
-    return v.get<double>();
-  }
-  long long integer(const json& j, const char* key, const std::string& where, long long min = 0) const {
-    const json& v = field(j, key, where);
-    if (!v.is_number_integer() || v.get<long long>() < min)
-      fail(fmt::format("\"{}\" of {} is not a whole number of at least {}", key, where, min));
-    return v.get<long long>();
-  }
-  std::string text(const json& j, const char* key, const std::string& where) const {
-    const json& v = field(j, key, where);
-    if (!v.is_string()) fail(fmt::format("\"{}\" of {} is not a string", key, where));
-    return v.get<std::string>();
-  }
-  std::vector<double> numbers(const json& j, const char* key, const std::string& where, std::size_t n) const {
-    const json& v = field(j, key, where);
-    if (!v.is_array() || v.size() != n)
-      fail(fmt::format("\"{}\" of {} must be a list of {} numbers, one per component", key, where, n));
-    std::vector<double> out;
-    for (const json& e : v) {
-      if (!e.is_number()) fail(fmt::format("\"{}\" of {} holds something that is not a number", key, where));
-      out.push_back(e.get<double>());
-    }
-    return out;
-  }
-  Mixture mixture(const json& j, const std::string& where, arma::uword k, arma::uword d) const {
-    Mixture m;
-    try {
-      m = mixture_from_json(j, where);
-    } catch (const Error& e) {
-      fail(fmt::format("{} is not a mixture of {} components in {} dimensions", where, k, d));
-    }
-    if (m.components() != k || m.dims() != d)
-      fail(fmt::format("{} has {} components in {} dimensions, expected {} in {}", where, m.components(), m.dims(),
-                       k, d));
-    if (!m.means.is_finite() || !m.covs.is_finite() || !m.priors.is_finite())
-      fail(fmt::format("{} holds a value that is not a finite number", where));
-    return m;
-  }
+// A whole number stored in an int.
+int whole(const JsonFields& f, const json& j, const char* key, const std::string& where, int min = 0) {
+  return int(f.integer(j, key, where, min, std::numeric_limits<int>::max()));
+}
 
- private:
-  std::string source_;
-};
+// A mixture of k components in d dimensions (its numbers finite: numbers() checks them).
+Mixture trace_mixture(const JsonFields& f, const json& j, const std::string& where, arma::uword k, arma::uword d) {
+  const Mixture m = mixture_from_json(j, f, where);
+  if (m.components() != k || m.dims() != d)
+    f.fail(fmt::format("{} has {} components in {} dimensions, expected {} in {}", where, m.components(), m.dims(), k,
+                       d));
+  return m;
+}
 
-StopReason parse_reason(const Reader& r, const std::string& s) {
+StopReason parse_reason(const JsonFields& r, const std::string& s) {
   if (auto reason = from_name(s, kStopReasons, to_string)) return *reason;
   r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of {}", s, name_choices(kStopReasons, to_string)));
 }
 
 // The ending must be one EM can reach from the iterations recorded: a hand-edited or spliced
 // trace would otherwise be shown, diffed and graded as if it were a real run.
-void check_ending(const Reader& r, const Trace& t) {
+void check_ending(const JsonFields& r, const Trace& t) {
   const TraceEnd& e = t.end;
   const int recorded = int(t.iterations.size());
   const bool stopped = e.reason != StopReason::converged && e.reason != StopReason::iteration_cap;
   const std::string reason = to_string(e.reason);
+  int complete = 0;
+  for (const TraceIteration& it : t.iterations) complete += it.mixture ? 1 : 0;
+  if (e.iterations != complete)
+    r.fail(fmt::format("\"end\" counts {} iterations but {} are recorded with their mixture", e.iterations, complete));
   if (stopped != e.failed_iteration.has_value())
     r.fail(stopped ? fmt::format("it ends '{}' but does not say where (\"failed_at\" is null)", reason)
                    : fmt::format("it ends '{}' yet names a failed half-step", reason));
@@ -253,116 +216,143 @@ json trace_to_json(const Trace& t) {
   };
 }
 
-Trace trace_from_json(const json& j, const std::string& source) {
-  const Reader r(source);
+namespace {
+
+// The format name and version, checked first: a file of another kind or version gets its own
+// sentence rather than a complaint about its first unexpected field.
+void check_format(const JsonFields& f, const json& j, const std::string& source) {
   if (!j.is_object() || !j.contains("format") || !j["format"].is_string() ||
       j["format"].get<std::string>() != kTraceFormat)
     throw Error(fmt::format("{} is not a GMM Lab trace (it has no \"format\": \"{}\"); give a file written by "
                             "'gmmlab trace record'",
                             source, kTraceFormat));
-  if (!j.contains("version") || !j["version"].is_number_integer())
-    r.fail("it has no whole-number \"version\"");
+  if (!j.contains("version") || !j["version"].is_number_integer()) f.fail("it has no whole-number \"version\"");
   if (const long long v = j["version"].get<long long>(); v != kTraceVersion)
     throw Error(fmt::format("{} is trace format version {}, but this gmmlab reads version {}; record it again with "
                             "this gmmlab",
                             source, v, kTraceVersion));
-  Trace t;
-  const json& in = r.field(j, "input", "the trace");
-  t.input.path = r.text(in, "path", "\"input\"");
-  t.input.content_hash = r.text(in, "content_hash", "\"input\"");
-  t.input.height = int(r.integer(in, "height", "\"input\"", 1));
-  t.input.width = int(r.integer(in, "width", "\"input\"", 1));
-  t.input.channels = int(r.integer(in, "channels", "\"input\"", 1));
+}
 
-  const json& o = r.field(j, "options", "the trace");
-  TraceSettings& s = t.settings;
-  s.k = arma::uword(r.integer(o, "k", "\"options\"", 1));
-  s.seed = std::uint64_t(r.integer(o, "seed", "\"options\""));
-  if (const json& init = r.field(o, "init", "\"options\""); init.is_string())
+TraceInput input_from_json(const JsonFields& f, const json& in) {
+  const std::string where = "\"input\"";
+  TraceInput out;
+  out.path = f.text(in, "path", where);
+  out.content_hash = f.text(in, "content_hash", where);
+  out.height = whole(f, in, "height", where, 1);
+  out.width = whole(f, in, "width", where, 1);
+  out.channels = whole(f, in, "channels", where, 1);
+  return out;
+}
+
+TraceSettings settings_from_json(const JsonFields& f, const json& o) {
+  const std::string where = "\"options\"";
+  TraceSettings s;
+  s.k = arma::uword(whole(f, o, "k", where, 1));
+  s.seed = f.unsigned_integer(o, "seed", where);
+  if (const json& init = f.field(o, "init", where); init.is_string())
     s.init = init.get<std::string>();
   else if (!init.is_null())
-    r.fail("\"init\" of \"options\" is neither a file name nor null");
-  s.em.max_iterations = int(r.integer(o, "max_iterations", "\"options\""));
-  s.em.tolerance = r.number(o, "tolerance", "\"options\"");
-  const json& relative = r.field(o, "relative_tolerance", "\"options\"");
-  if (!relative.is_boolean()) r.fail("\"relative_tolerance\" of \"options\" is not true or false");
-  s.em.relative_tolerance = relative.get<bool>();
-  s.em.reg_covar = r.number(o, "reg_covar", "\"options\"");
-  s.implementation = r.text(o, "implementation", "\"options\"");
+    f.fail("\"init\" of \"options\" is neither a file name nor null");
+  s.em.max_iterations = whole(f, o, "max_iterations", where);
+  s.em.tolerance = f.number(o, "tolerance", where);
+  s.em.relative_tolerance = f.boolean(o, "relative_tolerance", where);
+  s.em.reg_covar = f.number(o, "reg_covar", where);
+  s.implementation = f.text(o, "implementation", where);
   // Traces written before "zscore" was recorded ran on their implementation's own Z-score.
-  s.zscore = o.contains("zscore") ? r.text(o, "zscore", "\"options\"") : s.implementation;
+  s.zscore = o.contains("zscore") ? f.text(o, "zscore", where) : s.implementation;
+  return s;
+}
 
-  const arma::uword k = s.k, d = arma::uword(t.input.channels);
-  t.initial = r.mixture(r.field(j, "initial", "the trace"), "the initial mixture", k, d);
-
-  const json& its = r.field(j, "iterations", "the trace");
-  if (!its.is_array()) r.fail("\"iterations\" is not a list");
-  for (std::size_t i = 0; i < its.size(); ++i) {
-    const json& e = its[i];
-    const std::string where = fmt::format("iteration {}", i + 1);
-    TraceIteration it;
-    it.iteration = int(r.integer(e, "iteration", where, 1));
-    if (it.iteration != int(i + 1))
-      r.fail(fmt::format("entry {} of \"iterations\" says it is iteration {}", i + 1, it.iteration));
-    it.log_likelihood = r.number(e, "log_likelihood", where);
-    if (const json& c = r.field(e, "change", where); c.is_number())
-      it.change = c.get<double>();
-    else if (!c.is_null() || i > 0)
-      r.fail(fmt::format("\"change\" of {} is not a number", where));
-    it.soft_counts = arma::vec(r.numbers(e, "soft_counts", where, k));
-    const std::vector<double> hard = r.numbers(e, "hard_counts", where, k);
-    it.hard_counts.set_size(k);
-    for (arma::uword c = 0; c < k; ++c) {
-      if (hard[c] < 0 || hard[c] != std::floor(hard[c]))
-        r.fail(fmt::format("\"hard_counts\" of {} holds something that is not a pixel count", where));
-      it.hard_counts[c] = arma::uword(hard[c]);
-    }
-    if (const json& m = r.field(e, "mixture", where); !m.is_null())
-      it.mixture = r.mixture(m, fmt::format("the mixture of {}", where), k, d);
-    else if (i + 1 < its.size())
-      r.fail(fmt::format("{} has no mixture but later iterations follow it", where));
-    const json& events = r.field(e, "events", where);
-    if (!events.is_array()) r.fail(fmt::format("\"events\" of {} is not a list", where));
-    for (const json& ev : events) {
-      ComponentEvent event{};
-      const std::string kind = r.text(ev, "kind", "an event of " + where);
-      if (kind != "emptied" && kind != "collapsed")
-        r.fail(fmt::format("an event of {} is '{}', not emptied or collapsed", where, kind));
-      event.kind = kind == "emptied" ? ComponentEvent::Kind::emptied : ComponentEvent::Kind::collapsed;
-      event.iteration = it.iteration;
-      const long long c = r.integer(ev, "component", "an event of " + where, 1);
-      if (arma::uword(c) > k) r.fail(fmt::format("an event of {} names component {} of {}", where, c, k));
-      event.component = arma::uword(c - 1);
-      event.soft_count = r.number(ev, "soft_count", "an event of " + where);
-      it.events.push_back(event);
-    }
-    t.iterations.push_back(std::move(it));
+std::vector<ComponentEvent> events_from_json(const JsonFields& f, const json& list, int iteration, arma::uword k) {
+  const std::string where = fmt::format("an event of iteration {}", iteration);
+  if (!list.is_array()) f.fail(fmt::format("\"events\" of iteration {} is not a list", iteration));
+  std::vector<ComponentEvent> out;
+  for (const json& ev : list) {
+    ComponentEvent event{};
+    const std::string kind = f.text(ev, "kind", where);
+    const auto known = from_name(kind, kComponentEventKinds, event_kind_name);
+    if (!known)
+      f.fail(fmt::format("{} is '{}', not {}", where, kind, name_choices(kComponentEventKinds, event_kind_name)));
+    event.kind = *known;
+    event.iteration = iteration;
+    const int c = whole(f, ev, "component", where, 1);
+    if (arma::uword(c) > k) f.fail(fmt::format("{} names component {} of {}", where, c, k));
+    event.component = arma::uword(c - 1);
+    event.soft_count = f.number(ev, "soft_count", where);
+    out.push_back(event);
   }
+  return out;
+}
 
-  const json& e = r.field(j, "end", "the trace");
-  t.end.reason = parse_reason(r, r.text(e, "reason", "\"end\""));
-  t.end.iterations = int(r.integer(e, "iterations", "\"end\""));
-  int complete = 0;
-  for (const TraceIteration& it : t.iterations) complete += it.mixture ? 1 : 0;
-  if (t.end.iterations != complete)
-    r.fail(fmt::format("\"end\" counts {} iterations but {} are recorded with their mixture", t.end.iterations,
-                       complete));
-  if (const json& at = r.field(e, "failed_at", "\"end\""); !at.is_null()) {
-    t.end.failed_iteration = int(r.integer(at, "iteration", "\"failed_at\"", 1));
-    const std::string h = r.text(at, "half_step", "\"failed_at\"");
-    if (h != "E-step" && h != "M-step") r.fail("\"half_step\" of \"failed_at\" is not E-step or M-step");
-    t.end.failed_half_step = h == "E-step" ? HalfStep::e_step : HalfStep::m_step;
+// Entry i (0-based) of "iterations"; only the last may lack its mixture (the run stopped in
+// that M-step).
+TraceIteration iteration_from_json(const JsonFields& f, const json& e, std::size_t i, bool last, arma::uword k,
+                                   arma::uword d) {
+  const std::string where = fmt::format("iteration {}", i + 1);
+  TraceIteration it;
+  it.iteration = whole(f, e, "iteration", where, 1);
+  if (it.iteration != int(i + 1))
+    f.fail(fmt::format("entry {} of \"iterations\" says it is iteration {}", i + 1, it.iteration));
+  it.log_likelihood = f.number(e, "log_likelihood", where);
+  if (const json& c = f.field(e, "change", where); c.is_number())
+    it.change = c.get<double>();
+  else if (!c.is_null() || i > 0)
+    f.fail(fmt::format("\"change\" of {} is not a number", where));
+  it.soft_counts = arma::vec(f.numbers(e, "soft_counts", where, k, "one per component"));
+  const std::vector<double> hard = f.numbers(e, "hard_counts", where, k, "one per component");
+  it.hard_counts.set_size(k);
+  for (arma::uword c = 0; c < k; ++c) {
+    if (hard[c] < 0 || hard[c] != std::floor(hard[c]))
+      f.fail(fmt::format("\"hard_counts\" of {} holds something that is not a pixel count", where));
+    it.hard_counts[c] = arma::uword(hard[c]);
   }
-  if (const json& ex = r.field(e, "exercise", "\"end\""); ex.is_string()) {
+  if (const json& m = f.field(e, "mixture", where); !m.is_null())
+    it.mixture = trace_mixture(f, m, fmt::format("the mixture of {}", where), k, d);
+  else if (!last)
+    f.fail(fmt::format("{} has no mixture but later iterations follow it", where));
+  it.events = events_from_json(f, f.field(e, "events", where), it.iteration, k);
+  return it;
+}
+
+TraceEnd end_from_json(const JsonFields& f, const json& e) {
+  const std::string where = "\"end\"";
+  TraceEnd end;
+  end.reason = parse_reason(f, f.text(e, "reason", where));
+  end.iterations = whole(f, e, "iterations", where);
+  if (const json& at = f.field(e, "failed_at", where); !at.is_null()) {
+    end.failed_iteration = whole(f, at, "iteration", "\"failed_at\"", 1);
+    end.failed_half_step = from_name(f.text(at, "half_step", "\"failed_at\""), kHalfSteps, half_step_name);
+    if (!end.failed_half_step)
+      f.fail(fmt::format("\"half_step\" of \"failed_at\" is not {}", name_choices(kHalfSteps, half_step_name)));
+  }
+  if (const json& ex = f.field(e, "exercise", where); ex.is_string()) {
     const std::string name = ex.get<std::string>();
-    for (Exercise x : {Exercise::zscore, Exercise::e_step, Exercise::m_step})
-      if (name == exercise_title(x)) t.end.exercise = x;
-    if (!t.end.exercise) r.fail(fmt::format("\"exercise\" of \"end\" is '{}', not Z-score, E-step or M-step", name));
+    end.exercise = from_name(name, kExercises, exercise_title);
+    if (!end.exercise)
+      f.fail(fmt::format("\"exercise\" of \"end\" is '{}', not {}", name, name_choices(kExercises, exercise_title)));
   } else if (!ex.is_null()) {
-    r.fail("\"exercise\" of \"end\" is neither a name nor null");
+    f.fail("\"exercise\" of \"end\" is neither a name nor null");
   }
-  t.end.message = r.text(e, "message", "\"end\"");
-  check_ending(r, t);
+  end.message = f.text(e, "message", where);
+  return end;
+}
+
+}  // namespace
+
+Trace trace_from_json(const json& j, const std::string& source) {
+  const JsonFields f = trace_fields(source);
+  check_format(f, j, source);
+  Trace t;
+  t.input = input_from_json(f, f.field(j, "input", "the trace"));
+  t.settings = settings_from_json(f, f.field(j, "options", "the trace"));
+  const arma::uword k = t.settings.k, d = arma::uword(t.input.channels);
+  t.initial = trace_mixture(f, f.field(j, "initial", "the trace"), "the initial mixture", k, d);
+  const json& its = f.field(j, "iterations", "the trace");
+  if (!its.is_array()) f.fail("\"iterations\" is not a list");
+  for (std::size_t i = 0; i < its.size(); ++i)
+    t.iterations.push_back(iteration_from_json(f, its[i], i, i + 1 == its.size(), k, d));
+  t.end = end_from_json(f, f.field(j, "end", "the trace"));
+  check_ending(f, t);
   return t;
 }
 
@@ -430,33 +420,13 @@ void write_trace(const Trace& t, const std::filesystem::path& path) {
 }
 
 Trace read_trace(const std::filesystem::path& path) {
-  const std::string source = fmt::format("trace '{}'", path.string());
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw Error(fmt::format("{} is a folder; give a file written by 'gmmlab trace record'", source));
-  if (!std::filesystem::exists(path, ec))
-    throw Error(fmt::format("{} does not exist; check the path or record one with 'gmmlab trace record'", source));
-  std::string bytes = read_regular_file(path, "trace", kMaxTraceBytes);
-  if (is_gzip(bytes)) bytes = gunzip(bytes, source);  // by its content, whatever the name
-  if (bytes.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw Error(fmt::format("{} is empty; record it again with 'gmmlab trace record'", source));
-  json j;
-  try {
-    j = json::parse(bytes);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports the byte after the last one when the text stops in the middle.
-    if (e.byte >= bytes.size())
-      throw Error(fmt::format("{} stops in the middle (after {} bytes): the file is truncated; record it again "
-                              "with 'gmmlab trace record'",
-                              source, bytes.size()));
-    throw Error(fmt::format("{} is not JSON (error at byte {}); give a file written by 'gmmlab trace record'", source,
-                            e.byte));
-  } catch (const json::exception&) {
-    throw Error(fmt::format("{} holds a number too large for a double (such as 1e999); record it again with 'gmmlab "
-                            "trace record'",
-                            source));
-  }
-  return trace_from_json(j, source);
+  // gzip by its content, whatever the name.
+  const JsonFileKind kind{"trace", kMaxTraceBytes, "a file written by 'gmmlab trace record'",
+                          "record it again with 'gmmlab trace record'",
+                          [](const std::string& bytes, const std::string& source) {
+                            return is_gzip(bytes) ? gunzip(bytes, source) : bytes;
+                          }};
+  return trace_from_json(read_json_file(path, kind), kind.source(path));
 }
 
 // ---- show -----------------------------------------------------------------------------------
@@ -469,14 +439,7 @@ std::vector<std::string> channel_names(arma::uword dims) {
   return out;
 }
 
-std::string colour_name(arma::uword component) {
-  static constexpr std::array<const char*, 16> names{"red",    "green", "blue",  "yellow", "magenta", "cyan",
-                                                      "orange", "purple", "teal", "brown",  "pink",    "olive",
-                                                      "navy",   "grey",  "maroon", "dark green"};
-  return names[component % names.size()];
-}
-
-std::string describe_ending(const Trace& t) {
+std::string ending_summary(const Trace& t) {
   const TraceEnd& e = t.end;
   switch (e.reason) {
     case StopReason::converged: return fmt::format("converged after {} iterations", e.iterations);
@@ -497,18 +460,19 @@ std::string describe_ending(const Trace& t) {
 
 namespace {
 
-// show's longer version: the tolerance that was met, or the error's own words.
-std::string describe_end(const Trace& t) {
+// `trace show`'s "Ended:" line: ending_summary and its cause, the tolerance that was met or the
+// error's own words.
+std::string ending_with_its_cause(const Trace& t) {
   switch (t.end.reason) {
     case StopReason::converged:
-      return fmt::format("{} (the log-likelihood changed by less than {:g}{})", describe_ending(t),
+      return fmt::format("{} (the log-likelihood changed by less than {:g}{})", ending_summary(t),
                          t.settings.em.tolerance, t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
-    case StopReason::iteration_cap: return fmt::format("{} before converging", describe_ending(t));
+    case StopReason::iteration_cap: return fmt::format("{} before converging", ending_summary(t));
     case StopReason::collapsed:
     case StopReason::not_finite:
     case StopReason::wrong_shape:
     case StopReason::not_implemented:
-    case StopReason::failed: return fmt::format("{}: {}", describe_ending(t), t.end.message);
+    case StopReason::failed: return fmt::format("{}: {}", ending_summary(t), t.end.message);
   }
   return {};
 }
@@ -554,7 +518,7 @@ std::string format_trace_table(const Trace& t, bool all_rows) {
                      s.init.empty() ? fmt::format("k-means (seed {})", s.seed) : fmt::format("'{}'", s.init),
                      s.em.tolerance, s.em.relative_tolerance ? " (relative)" : " (absolute)", s.em.reg_covar,
                      s.em.max_iterations);
-  out += "Ended: " + describe_end(t) + "\n\n";
+  out += "Ended: " + ending_with_its_cause(t) + "\n\n";
 
   // The column under "prior" is pi_k after the M-step; the log-likelihood is the E-step's,
   // that is, of the mixture on the row above.

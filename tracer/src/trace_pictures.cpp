@@ -1,5 +1,5 @@
 // `trace plot` and `trace film`: pictures of a trace, drawn with OpenCV so that they need
-// nothing beyond what the lab already links.
+// nothing beyond what gmmlab::io already links.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -91,10 +91,11 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   text(img, fmt::format("Log-likelihood of {} EM, K = {}, on {}", t.settings.implementation, t.settings.k,
                         image_name(t)),
        {90, 32}, 0.75, kInk, 2);
-  text(img, fmt::format("{}; one point per E-step", describe_ending(t)),
+  text(img, fmt::format("{}; one point per E-step", ending_summary(t)),
        {90, 58}, 0.5, t.end.reason == StopReason::converged || t.end.reason == StopReason::iteration_cap ? kMuted : kWarn);
 
-  // Top panel: the curve itself. EM never lowers it, so it should rise and level off.
+  // Top panel: the curve itself, rising and levelling off. Plain EM never lowers it; the
+  // ridge or rounding can, by amounts too small to see here: the bottom panel shows them.
   const int n = int(t.iterations.size());
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& it : t.iterations) lo = std::min(lo, it.log_likelihood), hi = std::max(hi, it.log_likelihood);
@@ -222,7 +223,7 @@ cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& it
   const cv::Size size = film_size(h, w, frames, t.settings.k), f = frame_size(h, w);
   cv::Mat img(size, CV_8UC3, kWhite);
   text(img, fmt::format("Segmentation as EM runs: {} EM, K = {}, on {} ({})", t.settings.implementation, t.settings.k,
-                        image_name(t), describe_ending(t)),
+                        image_name(t), ending_summary(t)),
        {kMargin, 26}, 0.6, kInk, 2);
   text(img, "each pixel in the colour of its most likely component under that iteration's mixture", {kMargin, 48},
        0.48, kMuted);
@@ -269,10 +270,9 @@ cv::Mat draw_film(const Trace& t, const arma::mat& x, const std::vector<int>& it
   text(img, "components:", {lx, ly + 14}, 0.5, kInk);
   lx += text_width("components:", 0.5) + 10;
   for (arma::uword k = 0; k < t.settings.k; ++k) {
-    const cv::Vec3b rgb = palette_rgb(k);
     const std::string name = fmt::format("{} {}", k + 1, colour_name(k));
     if (lx + 22 + text_width(name, 0.45) > size.width - kMargin) break;
-    cv::rectangle(img, cv::Rect(lx, ly, 16, 16), cv::Scalar(rgb[2], rgb[1], rgb[0]), cv::FILLED);
+    cv::rectangle(img, cv::Rect(lx, ly, 16, 16), palette_bgr(k), cv::FILLED);
     cv::rectangle(img, cv::Rect(lx, ly, 16, 16), kInk, 1);
     text(img, name, {lx + 22, ly + 13}, 0.45, kInk);
     lx += 22 + text_width(name, 0.45) + 18;

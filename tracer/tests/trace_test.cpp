@@ -3,6 +3,7 @@
 // commands end to end through the `gmmlab` binary are in cli/tests/trace_cli_test.cpp.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "gmmlab/errors.hpp"
@@ -52,6 +53,45 @@ TEST(TraceFile, TruncatedGzipIsRefusedWithOneSentence) {
   }
 }
 
+// The largest seed `--seed` takes is a whole number JSON stores unsigned; it reads back as it was.
+TEST(TraceFile, TheLargestSeedReadsBack) {
+  TempDir dir;
+  SmallProblem p = small_problem(small_photo(dir), 3, 2);
+  p.settings.seed = 18446744073709551615ULL;
+  write_trace(record(TextbookSteps(), p), dir / "t.json");
+  EXPECT_EQ(read_trace(dir / "t.json").settings.seed, 18446744073709551615ULL);
+}
+
+// A damaged field gets a sentence naming it, whatever the value: a size beyond an int is not
+// wrapped round, a mixture inside the trace is named by where it is.
+TEST(TraceFile, DamagedFieldsAreNamed) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir), 3, 2);
+  const nlohmann::json good = trace_to_json(record(TextbookSteps(), p));
+  auto error_of = [&](const std::function<void(nlohmann::json&)>& damage) {
+    nlohmann::json j = good;
+    damage(j);
+    try {
+      (void)trace_from_json(j, "trace 't.json'");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error_of([](auto& j) { j["input"]["height"] = 99999999999LL; }),
+            "trace 't.json' is damaged: \"height\" of \"input\" is 99999999999, more than 2147483647; record it "
+            "again with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["iterations"][1]["mixture"]["covariances"][2][1] = {1.0, 2.0}; }),
+            "trace 't.json' is damaged: covariance 3 of \"covariances\" of the mixture of iteration 2 must be 3 x 3; "
+            "record it again with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["options"]["relative_tolerance"] = "no"; }),
+            "trace 't.json' is damaged: \"relative_tolerance\" of \"options\" is not true or false; record it again "
+            "with 'gmmlab trace record'");
+  EXPECT_EQ(error_of([](auto& j) { j["initial"]["priors"] = {0.5, NAN, 0.5}; }),
+            "trace 't.json' is damaged: \"priors\" of the initial mixture holds a value that is not a finite number; "
+            "record it again with 'gmmlab trace record'");
+}
+
 TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
   TempDir dir;
   const SmallProblem p = small_problem(small_photo(dir));
@@ -95,9 +135,26 @@ TEST(TraceRecord, UnwrittenExerciseEndsTheTraceAtItsHalfStep) {
 
   const TraceDiff d = diff_traces(back, record(TextbookSteps(), p), {}, "student", "textbook");
   EXPECT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::stopped);
+  EXPECT_TRUE(d.first->a_stopped);
+  EXPECT_FALSE(d.first->b_stopped);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
   EXPECT_NE(d.report.find("student M-step is not written yet"), std::string::npos) << d.report;
+}
+
+// Both runs stopping alike is agreement to the end; the report says where and why.
+TEST(TraceCompare, RunsThatStopAtTheSameHalfStepWithTheSameErrorAgree) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir));
+  const TraceDiff d = diff_traces(record(UnwrittenMStep(), p), record(UnwrittenMStep(), p), {}, "a", "b");
+  EXPECT_TRUE(d.agree) << d.report;
+  EXPECT_FALSE(d.first);
+  EXPECT_EQ(d.agreement.half_steps, 2);  // the initial mixture and iteration 1's E-step
+  EXPECT_NE(d.report.find("Both runs stopped at iteration 1, M-step with the same error"), std::string::npos)
+      << d.report;
+  EXPECT_EQ(diff_report(d, record(UnwrittenMStep(), p), record(UnwrittenMStep(), p), {}, "a", "b"), d.report);
 }
 
 // ---- compare ------------------------------------------------------------------------------------
@@ -108,9 +165,15 @@ TEST(TraceCompare, PlantedCovarianceMistakeIsFoundAtItsFirstHalfStep) {
   const TraceDiff d = diff_traces(record(TextbookSteps(TextbookSteps::Mistake::covariance_over_n), p),
                                   record(TextbookSteps(), p), {}, "yours", "textbook");
   ASSERT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
-  EXPECT_EQ(d.quantity, "covariance of component 1, entry (0,0) (B,B)");
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::value);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
+  EXPECT_EQ(d.first->part, TraceDifference::Part::covariance);
+  EXPECT_EQ(d.first->quantity, "covariance of component 1, entry (0,0) (B,B)");
+  EXPECT_EQ(d.first->values, 3 * 3 + 3 * 6 + 3);  // an M-step's means, covariances (upper triangle) and priors
+  EXPECT_GE(d.first->differing, 1);
+  EXPECT_GT(std::abs(d.first->a - d.first->b), 0.0);
   EXPECT_NE(d.report.find("covariances Sigma_k"), std::string::npos) << d.report;
 }
 
@@ -122,9 +185,12 @@ TEST(TraceCompare, PlantedPriorMistakeIsFoundAfterCorrectMeansAndCovariances) {
   // The planted M-step divides N_k by N - 1: its means and covariances are right, so the first
   // quantity that differs is iteration 1's first prior, and the report blames the priors.
   ASSERT_FALSE(d.agree);
-  EXPECT_EQ(d.iteration, 1);
-  EXPECT_EQ(d.half_step, HalfStep::m_step);
-  EXPECT_EQ(d.quantity, "prior of component 1");
+  ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::value);
+  EXPECT_EQ(d.first->iteration, 1);
+  EXPECT_EQ(d.first->half_step, HalfStep::m_step);
+  EXPECT_EQ(d.first->part, TraceDifference::Part::prior);
+  EXPECT_EQ(d.first->quantity, "prior of component 1");
   EXPECT_NE(d.report.find("the priors pi_k"), std::string::npos) << d.report;
 }
 

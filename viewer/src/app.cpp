@@ -807,13 +807,14 @@ void App::diff_box(float w) {
     ImGui::TextColored(kBad, "%s", d->refusal.c_str());
   } else if (d->agree) {
     ImGui::TextColored(kGood, "Yours and the reference agree on every half-step so far (the tracer's diff).");
-  } else if (d->quantity == "how the run goes on") {
-    ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->iteration,
-                       d->half_step ? half_step_name(*d->half_step) : "the start");
+  } else if (d->first->cause == TraceDifference::Cause::stopped) {
+    ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->first->iteration,
+                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start");
     ImGui::TextColored(kMuted, "%s", d->report.c_str());
   } else {
-    ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->iteration,
-                       d->half_step ? half_step_name(*d->half_step) : "the start", d->quantity.c_str());
+    ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->first->iteration,
+                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start",
+                       d->first->quantity.c_str());
     ImGui::TextColored(kMuted, "%s", d->report.c_str());
   }
   ImGui::PopTextWrapPos();

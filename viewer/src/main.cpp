@@ -16,6 +16,9 @@
 
 #include "app.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/output_path.hpp"
+#include "gmmlab/pipeline.hpp"
+#include "gmmlab/trace.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "gmmlab/submission_build.hpp"
@@ -82,6 +85,40 @@ void load_fonts(ImGuiIO& io) {
   else io.Fonts->AddFontDefault();  // Greek letters show as '?', everything else works
 }
 
+// Everything the viewer will write (the state file, the script's screenshots and saves) is
+// checked before any work and before the window opens, by the rules of gmmlab/output_path.hpp:
+// a regular file or a new name, never a link, FIFO, device or folder, never one another, never
+// a photo, trace or submission file it reads. A refusal is a mistake in the command line: exit 2.
+void check_outputs_before_the_window(const Options& o, const std::vector<Action>& script) {
+  std::vector<OutputFile> outputs;
+  if (!o.state_file.empty()) outputs.push_back({o.state_file, "--state-file"});
+  std::vector<fs::path> inputs{o.image.empty() ? sample_image() : fs::path(o.image)};
+  if (!o.trace.empty()) inputs.push_back(o.trace);
+  std::error_code ec;
+  if (!o.student.empty())
+    for (const auto& e : fs::directory_iterator(o.student, ec)) inputs.push_back(e.path());
+  std::vector<fs::path> traces;
+  if (!o.trace.empty()) traces.push_back(o.trace);
+  for (const Action& a : script) {
+    const std::string flag = "script " + a.what();
+    if (a.verb == "screenshot") outputs.push_back({a.words[0], flag});
+    if (a.verb == "save") outputs.push_back({a.words[1], flag});
+    if (a.verb == "open" || a.verb == "trace") inputs.push_back(a.words[0]);
+    if (a.verb == "trace") traces.push_back(a.words[0]);
+  }
+  // The photo a trace names is an input too (as for `gmmlab trace plot`). A trace that cannot
+  // be read is said by the window when it is opened, in its own words.
+  if (!outputs.empty()) {
+    for (const fs::path& t : traces) {
+      try {
+        inputs.push_back(read_trace(t).input.path);
+      } catch (const Error&) {
+      }
+    }
+  }
+  check_outputs(outputs, inputs);
+}
+
 int run(const Options& o, const std::vector<Action>& script) {
   int width = 1280, height = 800;
   if (std::sscanf(o.size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 480)
@@ -96,6 +133,7 @@ int run(const Options& o, const std::vector<Action>& script) {
   settings.em.max_iterations = o.iterations;
   settings.mode = parse_mode(o.impl);
   validate(settings);
+  check_outputs_before_the_window(o, script);
   StudentBuild student;
   build_student(o.student, student);
 
@@ -212,7 +250,13 @@ int main(int argc, char** argv) {
                                          "does) instead of this build's student/");
   cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
                                        "screenshot a.png\"");
-  cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)");
+  cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)")
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            // Not "no state file": an empty name given is a mistake, as for gmmlab's outputs.
+            return name.empty() ? std::string("'' is an empty output name; give a file name") : "";
+          },
+          ""));
   cli.add_option("--size", o.size, "Window size, WIDTHxHEIGHT (default 1280x800)");
   try {
     cli.parse(argc, argv);

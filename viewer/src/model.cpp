@@ -268,7 +268,7 @@ void Lane::replay(std::shared_ptr<const Problem> problem, const Trace& trace) {
       view_.history = std::move(history);
       view_.finished = true;
       view_.trace = trace;
-      view_.message = fmt::format("saved trace: {}", describe_ending(trace));
+      view_.message = fmt::format("saved trace: {}", ending_summary(trace));
       if (!trace.end.message.empty()) view_.message += ": " + trace.end.message;
       ++changes_;
     }

@@ -244,9 +244,11 @@ TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
   const auto d = s.diff();
   ASSERT_TRUE(d);
   EXPECT_FALSE(d->agree);
-  EXPECT_EQ(d->iteration, 1);
-  EXPECT_EQ(d->half_step, HalfStep::m_step);
-  EXPECT_EQ(d->quantity, "prior of component 1");
+  ASSERT_TRUE(d->first);
+  EXPECT_EQ(d->first->iteration, 1);
+  EXPECT_EQ(d->first->half_step, HalfStep::m_step);
+  EXPECT_EQ(d->first->part, TraceDifference::Part::prior);
+  EXPECT_EQ(d->first->quantity, "prior of component 1");
 }
 
 TEST(SessionOpen, AFileThatCannotBeOpenedLeavesItsSentenceAndTheOldPhoto) {

@@ -1,5 +1,6 @@
 // gmmlab-viewer in a real window under Xvfb, driven by its script language: what the
 // screenshots show, the labels against `gmmlab segment`, the Gaussians moving, bad scripts.
+#include <sys/stat.h>
 #include <unistd.h>
 #include <gtest/gtest.h>
 
@@ -128,7 +129,7 @@ TEST_F(ViewerWindow, ASavedTraceIsReplayedHalfStepByHalfStep) {
                                   "forward 4; save mixture m2.json; back 3; forward 10"},
                                  dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto trace = read_json_file(dir / "run.trace.json", "trace");
+  const auto trace = nlohmann::json::parse(testing::read_file(dir / "run.trace.json"));
   const Mixture expected = mixture_from_json(trace["iterations"][1]["mixture"], "trace");
   const Mixture shown = read_mixture_file(dir / "m2.json", 3);
   EXPECT_TRUE(arma::approx_equal(shown.means, expected.means, "reldiff", 1e-12));
@@ -155,8 +156,18 @@ TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
   r = viewer({"--script", "mstep"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("the next half-step is an E-step"), std::string::npos) << r.err;
-  r = viewer({"--script", "screenshot no/such/folder/a.png"}, dir.path());
-  EXPECT_EQ(r.exit_code, 1);
+  // Inputs that never end (a FIFO as the photo or the trace, on the command line or in the
+  // script) are refused without being opened: exit 1, naming the file (issue 14).
+  ASSERT_EQ(::mkfifo((dir / "fifo").c_str(), 0644), 0);
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"fifo", "--script", "step"}, {"--trace", "fifo", "--script", "step"}, {"--script", "open fifo; step"}}) {
+    r = viewer(args, dir.path());
+    EXPECT_EQ(r.exit_code, 1) << args[0];
+    EXPECT_NE(r.err.find("'fifo' is a FIFO (named pipe)"), std::string::npos) << r.err;
+  }
+  // An output that cannot be written: refused before the window (exit 2).
+  r = without_display({"--script", "screenshot no/such/folder/a.png"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
   r = without_display({"-k", "0"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);

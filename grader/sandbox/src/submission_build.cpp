@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gmmlab/input_file.hpp"
 #include "sandbox_config.hpp"
 
 extern char** environ;
@@ -48,7 +49,6 @@ namespace {
 // which a busy machine does not stretch; the wall-clock one is only a backstop.
 constexpr double compile_cpu_seconds = 60;
 constexpr double compile_wall_seconds = 900;
-constexpr std::size_t max_source_bytes = 1 << 20;
 constexpr std::size_t error_lines_kept = 12;
 
 std::string read_bytes(const fs::path& p) {
@@ -74,7 +74,7 @@ std::optional<std::string> not_source_text(const std::string& bytes) {
   if (bytes.starts_with("\x7f"
                         "ELF"))
     return "it is a compiled program";
-  if (bytes.size() > max_source_bytes) return fmt::format("it is {} bytes, too large for a source file", bytes.size());
+  if (bytes.size() > kMaxSourceBytes) return fmt::format("it is {} bytes, too large for a source file", bytes.size());
   for (unsigned char c : bytes)
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v'))
       return "it holds binary data, not text";
@@ -336,6 +336,10 @@ void build_precompiled_header(const fs::path& dir) {
   if (ec) throw Error(fmt::format("cannot write {}: {}", gch.string(), ec.message()));
 }
 
+std::string read_submission_file(const fs::path& file) {
+  return read_regular_file(file, "the submission's file", kMaxSourceBytes);
+}
+
 SubmissionBuild build_submission(const fs::path& submission, const fs::path& work_dir) {
   const auto started = std::chrono::steady_clock::now();
   const std::string where = submission.string();
@@ -357,18 +361,19 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   std::optional<std::string> header;
   std::vector<std::pair<std::string, std::string>> extras, extra_headers;  // name, bytes
   for (const auto& entry : fs::directory_iterator(submission, ec)) {
-    if (!entry.is_regular_file(ec)) continue;
     const std::string name = entry.path().filename().string();
     const std::string ext = entry.path().extension().string();
     if (ext != ".cpp" && ext != ".hpp" && ext != ".h" && ext != ".cc" && ext != ".cxx") continue;
     if (ext == ".cc" || ext == ".cxx") continue;  // not compiled by the lab's build either
     const auto size = entry.file_size(ec);
-    if (!ec && size > max_source_bytes)  // decided before reading it (it may be a link to anything)
+    if (!ec && size > kMaxSourceBytes)  // decided before reading it (it may be a link to anything)
       throw Error(
           fmt::format("{} in the submission {} is not C++ source (it is {} bytes, too large for a source file); "
                       "submit the .cpp file you edited",
                       name, where, size));
-    std::string bytes = read_bytes(entry.path());
+    // Not skipped when it is not a regular file: a FIFO named zscore.cpp would otherwise be
+    // graded as a missing file without a word, and opening it would block.
+    std::string bytes = read_submission_file(entry.path());
     if (auto why = not_source_text(bytes))
       throw Error(fmt::format("{} in the submission {} is not C++ source ({}); submit the .cpp file you edited", name,
                               where, *why));

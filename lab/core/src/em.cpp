@@ -146,6 +146,14 @@ std::string ComponentEvent::describe() const {
   return {};
 }
 
+const char* event_kind_name(ComponentEvent::Kind k) {
+  switch (k) {
+    case ComponentEvent::Kind::emptied: return "emptied";
+    case ComponentEvent::Kind::collapsed: return "collapsed";
+  }
+  return "?";
+}
+
 const char* half_step_name(HalfStep h) {
   switch (h) {
     case HalfStep::e_step: return "E-step";

@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "gmmlab/fast_math.hpp"
+#include "kmeans_assign.hpp"
 #include "gmmlab/worker_pool.hpp"
 
 namespace gmmlab {
@@ -26,73 +26,7 @@ struct Assignment {
   bool changed = false;
 };
 
-constexpr arma::uword kChunk = 4096;
-
-// The assignment of one chunk: four pixels at a time, all K squared distances computed with the
-// pixels in registers (a loop per pixel over components does not vectorise by itself), then
-// one pass per component for its count and sums, masked by the labels.
-// Returns whether a label changed.
-bool assign_chunk(const arma::mat& x, const std::vector<double>& centres, arma::uword k, arma::uword first,
-                  arma::uword m, arma::uword* label, double* scratch, double* out) {
-  using detail::load;
-  using detail::splat;
-  using detail::v4;
-  using detail::v4i;
-  constexpr arma::uword kMaxDims = 4;
-  const arma::uword d = x.n_cols;
-  const arma::uword padded = (m + detail::kLanes - 1) / detail::kLanes * detail::kLanes;
-  // The chunk's columns, copied zero-padded to whole vectors: no load reads past the data.
-  std::vector<const double*> cols(d);
-  for (arma::uword j = 0; j < d; ++j) {
-    double* p = scratch + j * kChunk;
-    std::copy_n(x.colptr(j) + first, m, p);
-    std::fill(p + m, p + padded, 0.0);
-    cols[j] = p;
-  }
-  double* best_label = scratch + d * kChunk;  // as doubles, to compare in vectors
-  for (arma::uword i = 0; i < padded; i += detail::kLanes) {
-    v4 xi[kMaxDims];
-    for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) xi[j] = load(cols[j] + i);
-    v4 best = splat(INFINITY), best_c = splat(0);
-    for (arma::uword c = 0; c < k; ++c) {
-      const double* centre = &centres[c * d];
-      // Squared distance summed over channels in channel order, as a per-pixel loop would.
-      v4 dist = {};
-      for (arma::uword j = 0; j < d; ++j) {
-        const v4 diff = (j < kMaxDims ? xi[j] : load(cols[j] + i)) - centre[j];
-        dist += diff * diff;
-      }
-      // Strictly closer: ties go to the lower index.
-      const v4i closer = dist < best;
-      best = closer ? dist : best;
-      best_c = closer ? splat(double(c)) : best_c;
-    }
-    detail::store(best_label + i, best_c);
-  }
-  bool changed = false;
-  for (arma::uword i = 0; i < m; ++i) {
-    const arma::uword nearest = arma::uword(best_label[i]);
-    changed = changed || nearest != label[i];
-    label[i] = nearest;
-  }
-  for (arma::uword i = m; i < padded; ++i) best_label[i] = -1;  // padding belongs to no cluster
-  // Per component: its count, then its d sums (k * d sums first, then k counts, in `out`).
-  for (arma::uword c = 0; c < k; ++c) {
-    const v4 mine = splat(double(c));
-    v4 count = {};
-    v4 sum[kMaxDims] = {};
-    for (arma::uword i = 0; i < padded; i += detail::kLanes) {
-      const v4i member = load(best_label + i) == mine;
-      count += member ? splat(1) : v4{};
-      for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) sum[j] += member ? load(cols[j] + i) : v4{};
-    }
-    out[k * d + c] += detail::lane_sum(count);
-    for (arma::uword j = 0; j < std::min(d, kMaxDims); ++j) out[c * d + j] += detail::lane_sum(sum[j]);
-    for (arma::uword j = kMaxDims; j < d; ++j)  // more than four channels: plain loop
-      for (arma::uword i = 0; i < m; ++i) out[c * d + j] += label[i] == c ? cols[j][i] : 0.0;
-  }
-  return changed;
-}
+using kmeans_kernels::kChunk;
 
 // Assigns every pixel to its nearest centre, in place in `labels` (N, the previous assignment:
 // one label vector rather than two, 96 MB at 12 MP), and sums the clusters.
@@ -112,7 +46,7 @@ Assignment assign(const arma::mat& x, const arma::mat& centres, arma::uvec& labe
     std::vector<double>& s = scratch[std::size_t(thread)];
     if (s.empty()) s.resize((d + 1) * kChunk);
     const arma::uword first = ch * kChunk, m = std::min(n, first + kChunk) - first;
-    chunk_changed[ch] = assign_chunk(x, flat, k, first, m, labels.memptr() + first, s.data(), &partial[ch * width]);
+    chunk_changed[ch] = kmeans_kernels::assign_chunk(x, flat, k, first, m, labels.memptr() + first, s.data(), &partial[ch * width]);
   });
   a.sums.zeros(k, d);
   a.counts.zeros(k);

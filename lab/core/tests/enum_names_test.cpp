@@ -32,6 +32,7 @@ TEST(EnumNames, EveryValueIsListedAndItsNameReadsBack) {
   expect_list_complete_and_names_read_back(kStopReasons, to_string);
   expect_list_complete_and_names_read_back(kHalfSteps, half_step_name);
   expect_list_complete_and_names_read_back(kExercises, exercise_title);
+  expect_list_complete_and_names_read_back(kComponentEventKinds, event_kind_name);
 }
 
 TEST(EnumNames, ChoicesAreWrittenAsASentenceList) {

@@ -202,7 +202,9 @@ cv::Mat apply_orientation(const cv::Mat& m, int orientation) {
 
 std::uint64_t working_bytes(std::uint64_t pixels, int channels, int k) {
   // Decoded image (up to 2 bytes a channel), raw and Z-scored pixels (8 bytes a channel each),
-  // the N x K responsibilities used for the pictures, two 3-byte pictures and the labels.
+  // two 3-byte pictures and the labels, and the N x K responsibilities an E-step returns: the
+  // reference's fused iteration and the block-by-block pictures never hold them, but a student's
+  // or the textbook implementation's E-step does, and the check must hold for every --impl.
   return pixels * (2 * std::uint64_t(channels) + 16 * std::uint64_t(channels) + 8 * std::uint64_t(k) + 6 + 8);
 }
 

@@ -2,10 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-
 #include "gmmlab/errors.hpp"
-#include "gmmlab/input_file.hpp"
+#include "gmmlab/json_file.hpp"
 
 namespace gmmlab {
 
@@ -26,76 +24,72 @@ json to_json(const Mixture& m) {
 
 namespace {
 
-void fail(const std::string& source, const std::string& what) {
-  throw Error(fmt::format("{} is not a mixture: {}; it must be {{\"means\": K x d, \"covariances\": K x d x d, "
-                          "\"priors\": K}}",
-                          source, what));
+const JsonFileKind& mixture_file_kind() {
+  static const JsonFileKind kind{"mixture file", kMaxJsonBytes,
+                                 "a mixture {\"means\": K x d, \"covariances\": K x d x d, \"priors\": K}",
+                                 "check the file"};
+  return kind;
 }
 
-std::vector<double> numbers(const json& j, const std::string& source, const std::string& name) {
-  if (!j.is_array()) fail(source, name + " is not an array");
-  std::vector<double> out;
-  for (const json& v : j) {
-    if (!v.is_number()) fail(source, name + " holds something that is not a number");
-    out.push_back(v.get<double>());
+JsonFields mixture_fields(const std::string& source) {
+  return JsonFields(source, "is not a mixture",
+                    "it must be {\"means\": K x d, \"covariances\": K x d x d, \"priors\": K}");
+}
+
+// A list of `rows` lists of numbers, each `columns` long; with columns 0, as long as the first.
+// `shape` says what it must be, for a list of another length (or rows of other than `columns`).
+arma::mat rows_of_numbers(const json& list, const JsonFields& f, const std::string& name, arma::uword rows,
+                          arma::uword columns, const std::string& shape) {
+  if (!list.is_array() || list.size() != rows) f.fail(name + " " + shape);
+  arma::mat out;
+  for (arma::uword r = 0; r < rows; ++r) {
+    const std::vector<double> row = f.numbers(list[r], name);
+    if (r == 0 && columns == 0) {
+      if (row.empty()) f.fail(fmt::format("{} holds an empty row", name));
+      out.set_size(rows, row.size());
+    } else if (r == 0) {
+      out.set_size(rows, columns);
+    }
+    if (row.size() != out.n_cols)
+      f.fail(columns != 0 ? name + " " + shape
+                          : fmt::format("row {} of {} has {} values, row 1 has {}", r + 1, name, row.size(), out.n_cols));
+    out.row(r) = arma::rowvec(row);
   }
   return out;
 }
 
 }  // namespace
 
-Mixture mixture_from_json(const json& j, const std::string& source) {
-  if (!j.is_object()) fail(source, "it is not a JSON object");
-  for (const char* key : {"means", "covariances", "priors"})
-    if (!j.contains(key)) fail(source, fmt::format("\"{}\" is missing", key));
-  const std::vector<double> priors = numbers(j["priors"], source, "\"priors\"");
-  const arma::uword k = priors.size();
-  if (k == 0) fail(source, "\"priors\" is empty");
-  const json& means = j["means"];
-  const json& covs = j["covariances"];
-  if (!means.is_array() || means.size() != k) fail(source, fmt::format("\"means\" must hold {} rows, one per prior", k));
-  if (!covs.is_array() || covs.size() != k) fail(source, fmt::format("\"covariances\" must hold {} matrices, one per prior", k));
-  const arma::uword d = numbers(means[0], source, "\"means\"").size();
-  if (d == 0) fail(source, "the means are empty");
+Mixture mixture_from_json(const json& j, const JsonFields& f, const std::string& where) {
+  for (const char* key : {"means", "covariances", "priors"}) f.field(j, key, where);
   Mixture m;
-  m.priors = arma::vec(priors);
-  m.means.set_size(k, d);
+  m.priors = arma::vec(f.numbers(j, "priors", where, 0, ""));
+  const arma::uword k = m.priors.n_elem;
+  if (k == 0) f.fail(fmt::format("{} is empty", JsonFields::name("priors", where)));
+  m.means = rows_of_numbers(f.field(j, "means", where), f, JsonFields::name("means", where), k, 0,
+                            fmt::format("must hold {} rows, one per prior", k));
+  const arma::uword d = m.means.n_cols;
+  const json& covs = f.field(j, "covariances", where);
+  const std::string covs_name = JsonFields::name("covariances", where);
+  if (!covs.is_array() || covs.size() != k) f.fail(fmt::format("{} must hold {} matrices, one per prior", covs_name, k));
   m.covs.set_size(d, d, k);
-  for (arma::uword c = 0; c < k; ++c) {
-    const std::vector<double> mean = numbers(means[c], source, "\"means\"");
-    if (mean.size() != d) fail(source, fmt::format("mean {} has {} values, mean 1 has {}", c + 1, mean.size(), d));
-    m.means.row(c) = arma::rowvec(mean);
-    if (!covs[c].is_array() || covs[c].size() != d)
-      fail(source, fmt::format("covariance {} must be {} x {}", c + 1, d, d));
-    for (arma::uword r = 0; r < d; ++r) {
-      const std::vector<double> row = numbers(covs[c][r], source, "\"covariances\"");
-      if (row.size() != d) fail(source, fmt::format("covariance {} must be {} x {}", c + 1, d, d));
-      m.covs.slice(c).row(r) = arma::rowvec(row);
-    }
-  }
+  for (arma::uword c = 0; c < k; ++c)
+    m.covs.slice(c) = rows_of_numbers(covs[c], f, fmt::format("covariance {} of {}", c + 1, covs_name), d, d,
+                                      fmt::format("must be {} x {}", d, d));
   return m;
 }
 
-json read_json_file(const std::filesystem::path& path, const std::string& what) {
-  const std::string text = read_regular_file(path, what, kMaxJsonBytes);
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(fmt::format("{} '{}' is not valid JSON (byte {}); check the file", what, path.string(), e.byte));
-  } catch (const json::exception& e) {
-    // e.g. 1e999: a number no double holds.
-    throw Error(fmt::format("{} '{}' holds a number too large for a double (such as 1e999); check the file", what,
-                            path.string()));
-  }
+Mixture mixture_from_json(const json& j, const std::string& source) {
+  return mixture_from_json(j, mixture_fields(source), "");
 }
 
 arma::uword mixture_file_components(const std::filesystem::path& path) {
-  return mixture_from_json(read_json_file(path, "mixture file"), "mixture file '" + path.string() + "'").components();
+  return mixture_from_json(read_json_file(path, mixture_file_kind()), mixture_file_kind().source(path)).components();
 }
 
 Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims) {
-  const std::string source = "mixture file '" + path.string() + "'";
-  Mixture m = mixture_from_json(read_json_file(path, "mixture file"), source);
+  const std::string source = mixture_file_kind().source(path);
+  Mixture m = mixture_from_json(read_json_file(path, mixture_file_kind()), source);
   if (m.dims() != dims)
     throw Error(fmt::format("{} has {}-dimensional means but the image has {} channels; give a mixture made for this "
                             "image",

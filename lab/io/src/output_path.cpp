@@ -8,6 +8,7 @@
 
 #include <array>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 
 #include "gmmlab/errors.hpp"
@@ -66,7 +67,7 @@ void check_one(const OutputFile& out) {
 }
 
 // SIGINT, SIGTERM and SIGHUP only set a flag while files are written (in any thread: the
-// OpenMP workers would take a blocked signal), and are raised again once every temporary
+// worker pool's threads would take a blocked signal), and are raised again once every temporary
 // file is renamed or removed.
 volatile std::sig_atomic_t g_deferred_signal = 0;
 extern "C" void defer_signal(int sig) { g_deferred_signal = sig; }
@@ -122,6 +123,47 @@ int write_temporary(const fs::path& path, const std::string& bytes, std::string&
   ::umask(mask);
   ::fchmod(fd, 0666 & ~mask);
   return ::close(fd) == 0 ? 0 : errno;
+}
+
+// Puts the written temporary `temp` at `path`; returns 0 or an errno, or sets `refused` to why
+// not. The target was checked just before, but a FIFO, a device or a link may still take its
+// place in between, and rename() would replace it. Linux's renameat2 closes that window:
+// - a new name is taken with RENAME_NOREPLACE, which fails rather than replace anything that
+//   appeared there meanwhile (then the name is looked at again);
+// - an existing file is swapped with RENAME_EXCHANGE, and what was swapped out is looked at:
+//   a regular file is removed; anything else is swapped back, untouched, and refused. So a
+//   non-regular file is at worst moved away and back (the same inode) for microseconds, never
+//   replaced or lost.
+// What remains: where renameat2 is not supported (kernels before 3.15, file systems such as
+// some network ones: EINVAL, ENOSYS), plain rename() is used and the window between the check
+// and the rename (microseconds) is open; and the folders of the path are trusted, so a folder
+// swapped for a link during the write is followed.
+int put_in_place(const std::string& temp, const fs::path& path, std::string& refused) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    struct stat st {};
+    const bool exists = ::lstat(path.c_str(), &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+      refused = refusal(path);
+      return 0;
+    }
+    const unsigned flags = exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
+    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), flags) != 0) {
+      if (errno == EEXIST || errno == ENOENT) continue;  // the name changed since lstat: look again
+      if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) break;
+      return errno;
+    }
+    if (!exists) return 0;
+    // `temp` now names what was at `path`.
+    struct stat old {};
+    if (::lstat(temp.c_str(), &old) == 0 && !S_ISREG(old.st_mode)) {
+      refused = refusal(temp);
+      ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE);
+      return 0;
+    }
+    ::unlink(temp.c_str());
+    return 0;
+  }
+  return ::rename(temp.c_str(), path.c_str()) == 0 ? 0 : errno;
 }
 
 std::string advice(int err) {
@@ -188,11 +230,12 @@ void OutputSet::commit() {
   }
   std::vector<std::string> written;
   for (std::size_t i = 0; i < files_.size(); ++i) {
-    if (::rename(temps[i].c_str(), files_[i].path.c_str()) != 0) {
-      const int err = errno;
+    std::string refused;
+    const int err = put_in_place(temps[i], files_[i].path, refused);
+    if (err != 0 || !refused.empty()) {
       for (std::size_t j = i; j < temps.size(); ++j) ::unlink(temps[j].c_str());
-      throw Error(fmt::format("cannot write '{}': {}; {}{}", files_[i].path.string(), std::strerror(err),
-                              advice(err),
+      const std::string why = err != 0 ? fmt::format("{}; {}", std::strerror(err), advice(err)) : "it " + refused;
+      throw Error(fmt::format("cannot write '{}': {}{}", files_[i].path.string(), why,
                               written.empty() ? nothing
                                               : fmt::format(" (already written: '{}')", fmt::join(written, "', '"))));
     }

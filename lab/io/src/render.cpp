@@ -3,26 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include "gmmlab/errors.hpp"
 
 namespace gmmlab {
-
-namespace {
-// RGB, as the lab's COLORS: the first five are the lab's own; the rest keep K > 5 readable.
-constexpr std::array<std::array<unsigned char, 3>, 16> kPalette{{
-    {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}, {255, 0, 255},
-    {0, 255, 255}, {255, 128, 0}, {128, 0, 255}, {0, 128, 128}, {128, 64, 0},
-    {255, 128, 192}, {128, 128, 0}, {0, 0, 128}, {128, 128, 128}, {128, 0, 0}, {0, 128, 0},
-}};
-}  // namespace
-
-cv::Vec3b palette_rgb(arma::uword component) {
-  const auto& c = kPalette[component % kPalette.size()];
-  return {c[0], c[1], c[2]};
-}
 
 void paint_hard(const arma::mat& scores, cv::Mat& out, arma::uword first) {
   const arma::uvec labels = most_likely(scores);

@@ -1,6 +1,9 @@
 // Segmentation pictures in the lab palette.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "gmmlab/render.hpp"
 #include "gmmlab/testing/support.hpp"
 #include "gmmlab/testing/textbook.hpp"
@@ -11,6 +14,18 @@ TEST(Palette, FirstFiveAreTheLabsColours) {
   EXPECT_EQ(gmmlab::palette_rgb(2), cv::Vec3b(0, 0, 255));
   EXPECT_EQ(gmmlab::palette_rgb(3), cv::Vec3b(255, 255, 0));
   EXPECT_EQ(gmmlab::palette_rgb(4), cv::Vec3b(255, 0, 255));
+}
+
+TEST(Palette, EachColourHasItsOwnNameAndBothCycleTogether) {
+  EXPECT_EQ(gmmlab::colour_name(0), "red");
+  EXPECT_EQ(gmmlab::colour_name(4), "magenta");
+  std::set<std::string> names;
+  for (arma::uword k = 0; k < gmmlab::kPalette.size(); ++k) names.insert(gmmlab::colour_name(k));
+  EXPECT_EQ(names.size(), gmmlab::kPalette.size());
+  const arma::uword past = gmmlab::kPalette.size() + 2;  // past the table: the third colour again
+  EXPECT_EQ(gmmlab::colour_name(past), "blue");
+  EXPECT_EQ(gmmlab::palette_rgb(past), cv::Vec3b(0, 0, 255));
+  EXPECT_EQ(gmmlab::palette_bgr(past), cv::Scalar(255, 0, 0));
 }
 
 TEST(Palette, MoreThanFiveComponentsGetDistinctColours) {

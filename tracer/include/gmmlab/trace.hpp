@@ -87,10 +87,10 @@ class TraceRecorder : public EmObserver {
   Trace trace_;
 };
 
-// Runs EM one half-step at a time (E-step, then M-step, for every implementation, so that the
-// trace says which half failed and two implementations are compared on the same operations)
-// and returns its trace. settings.em are the options EM runs with; `also` (a progress bar,
-// say) sees the same half-steps.
+// Runs EM to its end and returns its trace, every E-step and M-step recorded. It runs whole
+// iterations (the path `gmmlab segment` takes, so the two agree bit for bit); an iteration that
+// fails is replayed half by half, so that the trace says which half failed. settings.em are the
+// options EM runs with; `also` (a progress bar, say) sees the same steps.
 Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initial, TraceInput input,
                    TraceSettings settings, EmObserver* also = nullptr);
 
@@ -99,22 +99,21 @@ nlohmann::json trace_to_json(const Trace& t);
 // a missing field, a value of the wrong type or shape.
 Trace trace_from_json(const nlohmann::json& j, const std::string& source);
 void write_trace(const Trace& t, const std::filesystem::path& path);  // whole or not at all
-// Throws gmmlab::Error in one sentence for a missing, empty, truncated, non-JSON,
-// wrong-version or wrong-shape file.
-// The largest trace file read_trace accepts (a 500-iteration K = 50 run is about 10 MB).
+// Reads a trace written by write_trace, gzip-compressed or not (told by its content, whatever
+// its name), through read_json_file (json_file.hpp). Throws gmmlab::Error in one sentence for a
+// missing, empty, truncated, non-JSON, wrong-version or wrong-shape file.
+// The largest trace read_trace accepts, unpacked (a 500-iteration K = 50 run is about 10 MB).
 constexpr std::uint64_t kMaxTraceBytes = 1ULL << 30;
 Trace read_trace(const std::filesystem::path& path);
 
 // How the run ended, in a few words: "converged after 37 iterations", "reached the cap of 500
 // iterations", "stopped with an error at iteration 3, M-step, after 2 complete iterations".
-// show, diff, plot, film and record all say it this way.
-std::string describe_ending(const Trace& t);
+// show, diff, plot, film and record all say it this way (show adds its cause).
+std::string ending_summary(const Trace& t);
 
 // ---- show -----------------------------------------------------------------------------------
 // Channel names for d dimensions: B, G, R for colour, "grey" for one channel, else 0, 1, ...
 std::vector<std::string> channel_names(arma::uword dims);
-// "red", "green", ...: the palette colour of component k (0-based), as the pictures show it.
-std::string colour_name(arma::uword component);
 // Header and one row per iteration; with all_rows false, the middle of a long run is folded.
 std::string format_trace_table(const Trace& t, bool all_rows = false);
 // Everything about iteration i (0: the initial mixture): its E-step and its mixture.
@@ -129,25 +128,57 @@ struct DiffTolerance {
   double atol = 1e-8;
 };
 
+// Where two runs first part, and why.
+struct TraceDifference {
+  enum class Cause {
+    value,    // a value differs beyond the tolerance
+    stopped,  // a run stopped with an error where the other went on, or both with different errors
+  };
+  enum class Part { log_likelihood, soft_count, mean, covariance, prior };  // the formula a value comes from
+  Cause cause = Cause::value;
+  int iteration = 0;                  // 0: the initial mixture
+  std::optional<HalfStep> half_step;  // none for the initial mixture
+  // Cause::value: the first value that differs, in the order the formulas compute them.
+  Part part = Part::log_likelihood;
+  std::string quantity;               // e.g. "covariance of component 2, entry (0,1) (B,G)"
+  double a = 0, b = 0;
+  int differing = 0, values = 0;      // how many of the half-step's values differ, of how many
+  std::string largest_quantity;       // the value that differs most, and by how much
+  double largest_difference = 0;
+  // Cause::stopped: which run stopped there.
+  bool a_stopped = false, b_stopped = false;
+};
+
+// What was compared before the runs parted (or to the end, when they agree).
+struct DiffAgreement {
+  int iterations = 0;        // iterations both runs recorded (set when they agree)
+  int half_steps = 0;        // half-steps compared, the initial mixture counted as one
+  double closest_ratio = 0;  // the largest difference seen, as a share of what the tolerance allows
+  std::string closest_where;
+};
+
 struct TraceDiff {
   bool comparable = true;   // false: different inputs or options, see refusal
   std::string refusal;
-  bool agree = true;
-  std::string report;       // what a user reads, several lines
-  // Where they first differ (when !agree): iteration (0: the initial mixture) and half-step.
-  int iteration = -1;
-  std::optional<HalfStep> half_step;
-  std::string quantity;     // e.g. "covariance of component 2, entry (0,1) (B,G)"
+  bool agree = true;        // comparable, and no difference
+  std::optional<TraceDifference> first;  // where they first differ (comparable but not agreeing)
+  DiffAgreement agreement;
+  std::string report;       // diff_report's words, several lines; empty when not comparable
 };
 
 // Compares two traces half-step by half-step; names_a/b label them in the report.
 TraceDiff diff_traces(const Trace& a, const Trace& b, const DiffTolerance& tol, const std::string& name_a,
                       const std::string& name_b);
+// What a user reads about a diff: where and why the runs part, what agreed before, how each
+// run ended (or, when they agree, how closely).
+std::string diff_report(const TraceDiff& d, const Trace& a, const Trace& b, const DiffTolerance& tol,
+                        const std::string& name_a, const std::string& name_b);
 
 // ---- pictures -------------------------------------------------------------------------------
 inline constexpr int kPlotWidth = 960, kPlotHeight = 720;
-// The log-likelihood per iteration and, below, its increase on a log scale against the
-// tolerance. Throws gmmlab::Error when the trace has no log-likelihood.
+// The log-likelihood per iteration and, below, the size of each change on a log scale against
+// the tolerance, rises and falls told apart by colour. Throws gmmlab::Error when the trace has
+// no log-likelihood.
 cv::Mat plot_log_likelihood(const Trace& t);
 
 // The iterations a film shows by default: initial, 1, 2, 5, 10 and the last, where they exist.

@@ -21,8 +21,8 @@ Image load_traced_photo(const Trace& t, const std::filesystem::path& path, const
 // EM options and whose Z-score made the problem's pixels.
 TraceSettings trace_settings(const ProblemSpec& spec, const Problem& problem, const EmOptions& em);
 
-// Runs `steps` on the problem half-step by half-step and returns its trace; `also` (a
-// progress bar, say) sees the same half-steps.
+// Runs `steps` on the problem through record_trace (trace.hpp) and returns its trace; `also`
+// (a progress bar, say) sees the same steps.
 Trace record_problem(const Steps& steps, const ProblemSpec& spec, const Problem& problem, const EmOptions& em,
                      EmObserver* also = nullptr);
 

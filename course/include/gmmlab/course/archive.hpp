@@ -41,7 +41,7 @@ struct ArchiveMember {
   bool executable = false;        // mode 0755 instead of 0644
 };
 enum class ArchiveFormat { tar_gz, zip };
-// Writes `members` (in the given order) to `output` via a temporary file renamed into place.
+// Writes `members` (in the given order) to `output`, whole or not at all (OutputSet).
 // Timestamps are fixed and owners zeroed, so the same members give the same bytes.
 void write_archive(const std::filesystem::path& output, const std::vector<ArchiveMember>& members,
                    ArchiveFormat format);

@@ -30,8 +30,4 @@ std::string format_points(double points);  // 6, 4.5, 1.33
 std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h);
 std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeader& h);
 
-// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader (or a
-// grader killed mid-way) sees the old whole file or the new whole file, never a part.
-void write_atomically(const std::filesystem::path& path, const std::string& text);
-
 }  // namespace gmmlab::grader

@@ -2,6 +2,7 @@
 // Compiling a submission folder into a worker program for IsolatedSteps, the way this build
 // compiles student/ (same compiler, flags, core headers and libraries), without CMake and
 // without writing anything into the submission.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ struct SubmissionBuild {
 // says when it was left out); extra headers (.hpp, .h) are available to every file. A missing
 // student.hpp or exercise file is replaced by the skeleton's (with a warning, or a FileBuild
 // whose errors say it is missing). Compiles run two at a time, each under a time limit.
+// The largest source file a submission may hold; anything larger is not what a student wrote.
+inline constexpr std::size_t kMaxSourceBytes = std::size_t(1) << 20;
+
+// A submission's file as a regular file of at most kMaxSourceBytes (a FIFO, a device or a
+// folder under a source file's name is refused with a sentence, never opened to block).
+std::string read_submission_file(const std::filesystem::path& file);
+
 SubmissionBuild build_submission(const std::filesystem::path& submission, const std::filesystem::path& work_dir);
 
 // Build step (the gmmlab-sandbox-pch tool): precompiles the headers every student file includes

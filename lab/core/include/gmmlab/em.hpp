@@ -37,6 +37,8 @@ struct ComponentEvent {
   double soft_count;      // N_k when it happened
   std::string describe() const;
 };
+inline constexpr std::array kComponentEventKinds{ComponentEvent::Kind::emptied, ComponentEvent::Kind::collapsed};
+const char* event_kind_name(ComponentEvent::Kind k);  // "emptied", "collapsed": the words traces store
 
 enum class StopReason {
   converged,       // |change of log-likelihood| < tolerance

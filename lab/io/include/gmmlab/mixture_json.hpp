@@ -9,17 +9,20 @@
 
 namespace gmmlab {
 
+class JsonFields;
+
 nlohmann::json to_json(const Mixture& m);
 // Throws gmmlab::Error naming `source` for wrong shapes or types; does not check the
 // values (call validate_mixture for that).
 Mixture mixture_from_json(const nlohmann::json& j, const std::string& source);
-// Reads and validates a mixture file for data of `dims` channels.
+// The same for a mixture inside a larger document (a trace's), its messages in that
+// document's words: `where` names the mixture ("the initial mixture").
+Mixture mixture_from_json(const nlohmann::json& j, const JsonFields& fields, const std::string& where);
+// Reads and validates a mixture file for data of `dims` channels. The file is read by
+// read_json_file (json_file.hpp): a regular file of at most kMaxJsonBytes, whose numbers all
+// fit a double.
 Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims);
-// Parses a JSON file; throws gmmlab::Error naming the file when it is missing or not JSON.
-// A regular file of at most kMaxJsonBytes (input_file.hpp); a number out of a double's range
-// (1e999) is bad input like any other.
 constexpr std::uint64_t kMaxJsonBytes = 64ULL << 20;
-nlohmann::json read_json_file(const std::filesystem::path& path, const std::string& what);
 
 // How many components the mixture file holds (its priors), without checking it against an
 // image: the tools take K from --init before loading the photo.

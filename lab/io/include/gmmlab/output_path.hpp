@@ -34,7 +34,9 @@ void check_outputs(const std::vector<OutputFile>& outputs, const std::vector<std
 // and only when all are written renames them into place; on an error every temporary is
 // removed and nothing was written. SIGINT, SIGTERM and SIGHUP wait until commit() has
 // finished (milliseconds), so an interrupted write leaves no temporary file behind; a file
-// size limit (SIGXFSZ) is reported as an error rather than killing the process.
+// size limit (SIGXFSZ) is reported as an error rather than killing the process. Each target is
+// checked again when its turn comes, and the rename cannot replace what is not a regular file
+// (renameat2 where Linux has it; output_path.cpp says what remains elsewhere).
 class OutputSet {
  public:
   void add(std::filesystem::path path, std::string bytes);

@@ -3,13 +3,10 @@
 #include <armadillo>
 #include <opencv2/core.hpp>
 
-#include "gmmlab/steps.hpp"  // most_likely, Steps
+#include "gmmlab/palette.hpp"  // the colours painted
+#include "gmmlab/steps.hpp"    // most_likely, Steps
 
 namespace gmmlab {
-
-// The lab palette, RGB: red, green, blue, yellow, magenta first, then more distinct colours
-// for K > 5 (cycling after the table ends).
-cv::Vec3b palette_rgb(arma::uword component);
 
 // Each pixel in the colour of its most likely component (argmax of gamma's row).
 cv::Mat render_hard(const arma::mat& gamma, int height, int width);
