@@ -193,6 +193,7 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   fs::create_symlink("nowhere.png", dir / "dangling.png");
   fs::create_symlink("sub/zscore.cpp", dir / "zscore-link.cpp");
   fs::create_symlink("target.png", dir / "gb-histogram.png");  // what `course grade -o gb.csv` would draw
+  fs::create_directory_symlink(".", dir / "fb-feedback");        // `course grade -o fb.csv`'s feedback folder
   fs::create_directory(dir / "figs");
   fs::create_symlink("../target.png", dir / "figs" / "gaussian-1d.png");  // one of `gmmlab figures`' pictures
   // Submissions whose student.hpp is a FIFO, or whose e_step.cpp is a folder.
@@ -416,6 +417,8 @@ INSTANTIATE_TEST_SUITE_P(
              {"is the input file 'class/alice'"}},
         Case{"CourseHistogramIsASymlink", {"course", "grade", "class", "-o", "gb.csv"}, 1,
              {"the histogram 'gb-histogram.png' is a symbolic link"}},
+        Case{"CourseFeedbackFolderIsASymlink", {"course", "grade", "class", "-o", "fb.csv"}, 1,
+             {"the feedback folder 'fb-feedback' is a symbolic link"}},
         Case{"CoursePackageIsAFifo", {"course", "package", "-o", "fifo", "--force", "-q"}, 1, {"-o 'fifo' is a FIFO"}},
         Case{"CoursePackageIsADevice", {"course", "package", "-o", "null", "--force", "-q"}, 1, {"-o 'null' is a device"},
              {}, "", true},

@@ -301,6 +301,20 @@ GradeRecord grade_submission(const fs::path& submission, const fs::path& work, c
   return r;
 }
 
+// The feedback and state folders beside the gradebook are outputs too: a real folder or a new
+// name. Never a link (feedback written through it would land wherever it points) nor a file.
+void check_output_folder(const fs::path& folder, const char* what) {
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(folder, ec);
+  if (fs::is_symlink(status))
+    throw Error(fmt::format("the {} folder '{}' is a symbolic link; outputs are never written through a link, so "
+                            "remove it or give another -o",
+                            what, folder.string()));
+  if (fs::exists(status) && !fs::is_directory(status))
+    throw Error(fmt::format("the {} folder '{}' is not a folder; remove it or give another -o", what,
+                            folder.string()));
+}
+
 BatchResult grade_batch(const BatchOptions& o) {
   BatchResult result;
   const BatchOutputs out = outputs_for(o.gradebook);
@@ -321,6 +335,8 @@ BatchResult grade_batch(const BatchOptions& o) {
     throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
                             "--force to grade everything again, or -o another file",
                             out.gradebook.string()));
+  check_output_folder(out.feedback_dir, "feedback");
+  check_output_folder(out.state_dir, "state");
   fs::create_directories(out.state_dir, ec);
   fs::create_directories(out.feedback_dir, ec);
   if (ec || access(out.state_dir.c_str(), W_OK) != 0)

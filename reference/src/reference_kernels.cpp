@@ -16,13 +16,7 @@
 #include "gmmlab/worker_pool.hpp"
 #include "reference_kernels.hpp"
 
-#if defined(GMMLAB_KERNEL_AVX2)
-#pragma GCC target("avx2,fma")
-#define GMMLAB_KERNEL_ISA avx2
-#else
-#define GMMLAB_KERNEL_ISA baseline
-#endif
-#include "gmmlab/fast_math.hpp"
+#include "gmmlab/fast_math.hpp"  // last: it switches the AVX2 build of this file to AVX2
 
 namespace gmmlab::reference_kernels::GMMLAB_KERNEL_ISA {
 

@@ -7,13 +7,7 @@
 
 #include "kmeans_assign.hpp"
 
-#if defined(GMMLAB_KERNEL_AVX2)
-#pragma GCC target("avx2,fma")
-#define GMMLAB_KERNEL_ISA avx2
-#else
-#define GMMLAB_KERNEL_ISA baseline
-#endif
-#include "gmmlab/fast_math.hpp"
+#include "gmmlab/fast_math.hpp"  // last: it switches the AVX2 build of this file to AVX2
 
 namespace gmmlab::kmeans_kernels::GMMLAB_KERNEL_ISA {
 

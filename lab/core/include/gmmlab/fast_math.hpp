@@ -8,10 +8,22 @@
 // default -ftrapping-math) any loop with a floating-point comparison against a constant.
 // Written this way the code is vectorised on every -march: AVX2 makes one instruction of each
 // operation, SSE2 two.
+//
+// Include it last, after every other header: in a file built a second time with
+// GMMLAB_KERNEL_AVX2 (CMake's gmmlab_add_avx2_kernel) it switches the rest of that file to
+// AVX2 + FMA and names the namespace GMMLAB_KERNEL_ISA (avx2 or baseline) that keeps the two
+// builds' code apart; headers included after it would be built for AVX2 too.
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+
+#if defined(GMMLAB_KERNEL_AVX2)
+#pragma GCC target("avx2,fma")
+#define GMMLAB_KERNEL_ISA avx2
+#else
+#define GMMLAB_KERNEL_ISA baseline
+#endif
 
 namespace gmmlab::detail {
 // Internal linkage: each kernel is compiled once for any x86-64 and once for AVX2
