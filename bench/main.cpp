@@ -7,9 +7,6 @@
 // bench/sklearn_child.py) so that its peak memory is its own; the parent prepares the data,
 // evaluates every child's final mixture with one yardstick and prints the tables.
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -26,43 +23,20 @@
 #include "gmmlab/errors.hpp"
 #include "gmmlab/kmeans.hpp"
 #include "gmmlab/reference.hpp"
+#include "gmmlab/running_program.hpp"
+#include "gmmlab/testing/child_process.hpp"
 #include "problem.hpp"
 #include "roofline.hpp"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 
 namespace gmmlab::bench {
 
 std::string run_process(const std::vector<std::string>& argv) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw Error("cannot create a pipe for a benchmark child");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  if (spawned != 0) {
-    close(pipe_fds[0]);
-    throw Error(fmt::format("cannot start '{}'", argv[0]));
-  }
-  std::string out;
-  char buffer[65536];
-  for (ssize_t got; (got = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, std::size_t(got));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error(fmt::format("'{}' failed (see its message above)", fmt::join(argv, " ")));
-  return out;
+  // The child's stderr passes through: its progress and its own error message are seen as they come.
+  const testing::CommandResult r = testing::run_command(argv, {}, testing::ChildStderr::passed_through);
+  if (r.exit_code != 0) throw Error(fmt::format("'{}' failed (see its message above)", fmt::join(argv, " ")));
+  return r.out;
 }
 
 namespace {
@@ -176,7 +150,9 @@ class Bench {
     char dir[] = "/tmp/gmmlab-bench-XXXXXX";
     if (!mkdtemp(dir)) throw Error("cannot create a temporary folder under /tmp");
     work_ = dir;
-    self_ = fs::read_symlink("/proc/self/exe");
+    const auto self = running_program();
+    if (!self) throw Error("cannot find this program's own path (/proc/self/exe) to start its children");
+    self_ = *self;
   }
   ~Bench() {
     std::error_code ec;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <set>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/grader/report.hpp"
 #include "gmmlab/grader/runner.hpp"
@@ -97,13 +98,18 @@ std::vector<OutputFile> check_reports(const GradeOptions& o, const fs::path& sub
   return reports;
 }
 
-// Which exercise a rubric check grades, in the sandbox's terms (em checks: none of one file).
-std::optional<Exercise> exercise_of(const std::string& name) {
-  if (name == "zscore") return Exercise::zscore;
-  if (name == "estep") return Exercise::e_step;
-  if (name == "mstep") return Exercise::m_step;
-  return std::nullopt;
+// An exercise's name in the rubric (grader/rubric.toml) and after --only.
+const char* rubric_name(Exercise e) {
+  switch (e) {
+    case Exercise::zscore: return "zscore";
+    case Exercise::e_step: return "estep";
+    case Exercise::m_step: return "mstep";
+  }
+  return "?";
 }
+
+// Which exercise a rubric check grades, in the sandbox's terms (em checks: none of one file).
+std::optional<Exercise> exercise_of(const std::string& name) { return from_name(name, kExercises, rubric_name); }
 
 
 class TempFolder {

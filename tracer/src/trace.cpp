@@ -95,7 +95,7 @@ namespace {
 json events_to_json(const std::vector<ComponentEvent>& events) {
   json out = json::array();
   for (const ComponentEvent& e : events)
-    out.push_back({{"kind", e.kind == ComponentEvent::Kind::emptied ? "emptied" : "collapsed"},
+    out.push_back({{"kind", event_kind_name(e.kind)},
                    {"component", e.component + 1},
                    {"soft_count", e.soft_count}});
   return out;
@@ -121,12 +121,8 @@ Mixture trace_mixture(const JsonFields& f, const json& j, const std::string& whe
 }
 
 StopReason parse_reason(const JsonFields& r, const std::string& s) {
-  for (StopReason reason : {StopReason::converged, StopReason::iteration_cap, StopReason::collapsed,
-                            StopReason::not_finite, StopReason::not_implemented, StopReason::failed})
-    if (s == to_string(reason)) return reason;
-  r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of converged, iteration_cap, collapsed, not_finite, "
-                     "not_implemented, failed",
-                     s));
+  if (auto reason = from_name(s, kStopReasons, to_string)) return *reason;
+  r.fail(fmt::format("\"end\".\"reason\" is '{}', not one of {}", s, name_choices(kStopReasons, to_string)));
 }
 
 // The ending must be one EM can reach from the iterations recorded: a hand-edited or spliced
@@ -274,9 +270,10 @@ std::vector<ComponentEvent> events_from_json(const JsonFields& f, const json& li
   for (const json& ev : list) {
     ComponentEvent event{};
     const std::string kind = f.text(ev, "kind", where);
-    if (kind != "emptied" && kind != "collapsed")
-      f.fail(fmt::format("{} is '{}', not emptied or collapsed", where, kind));
-    event.kind = kind == "emptied" ? ComponentEvent::Kind::emptied : ComponentEvent::Kind::collapsed;
+    const auto known = from_name(kind, kComponentEventKinds, event_kind_name);
+    if (!known)
+      f.fail(fmt::format("{} is '{}', not {}", where, kind, name_choices(kComponentEventKinds, event_kind_name)));
+    event.kind = *known;
     event.iteration = iteration;
     const int c = whole(f, ev, "component", where, 1);
     if (arma::uword(c) > k) f.fail(fmt::format("{} names component {} of {}", where, c, k));
@@ -324,15 +321,15 @@ TraceEnd end_from_json(const JsonFields& f, const json& e) {
   end.iterations = whole(f, e, "iterations", where);
   if (const json& at = f.field(e, "failed_at", where); !at.is_null()) {
     end.failed_iteration = whole(f, at, "iteration", "\"failed_at\"", 1);
-    const std::string h = f.text(at, "half_step", "\"failed_at\"");
-    if (h != "E-step" && h != "M-step") f.fail("\"half_step\" of \"failed_at\" is not E-step or M-step");
-    end.failed_half_step = h == "E-step" ? HalfStep::e_step : HalfStep::m_step;
+    end.failed_half_step = from_name(f.text(at, "half_step", "\"failed_at\""), kHalfSteps, half_step_name);
+    if (!end.failed_half_step)
+      f.fail(fmt::format("\"half_step\" of \"failed_at\" is not {}", name_choices(kHalfSteps, half_step_name)));
   }
   if (const json& ex = f.field(e, "exercise", where); ex.is_string()) {
     const std::string name = ex.get<std::string>();
-    for (Exercise x : {Exercise::zscore, Exercise::e_step, Exercise::m_step})
-      if (name == exercise_title(x)) end.exercise = x;
-    if (!end.exercise) f.fail(fmt::format("\"exercise\" of \"end\" is '{}', not Z-score, E-step or M-step", name));
+    end.exercise = from_name(name, kExercises, exercise_title);
+    if (!end.exercise)
+      f.fail(fmt::format("\"exercise\" of \"end\" is '{}', not {}", name, name_choices(kExercises, exercise_title)));
   } else if (!ex.is_null()) {
     f.fail("\"exercise\" of \"end\" is neither a name nor null");
   }
@@ -447,13 +444,18 @@ std::string ending_summary(const Trace& t) {
   switch (e.reason) {
     case StopReason::converged: return fmt::format("converged after {} iterations", e.iterations);
     case StopReason::iteration_cap: return fmt::format("reached the cap of {} iterations", e.iterations);
-    default:
+    case StopReason::collapsed:
+    case StopReason::not_finite:
+    case StopReason::wrong_shape:
+    case StopReason::not_implemented:
+    case StopReason::failed:
       return fmt::format("stopped with an error{} after {} complete iterations",
                          e.failed_iteration && e.failed_half_step
                              ? fmt::format(" at iteration {}, {},", *e.failed_iteration, half_step_name(*e.failed_half_step))
                              : "",
                          e.iterations);
   }
+  return {};
 }
 
 namespace {
@@ -466,8 +468,13 @@ std::string ending_with_its_cause(const Trace& t) {
       return fmt::format("{} (the log-likelihood changed by less than {:g}{})", ending_summary(t),
                          t.settings.em.tolerance, t.settings.em.relative_tolerance ? " x |log-likelihood|" : "");
     case StopReason::iteration_cap: return fmt::format("{} before converging", ending_summary(t));
-    default: return fmt::format("{}: {}", ending_summary(t), t.end.message);
+    case StopReason::collapsed:
+    case StopReason::not_finite:
+    case StopReason::wrong_shape:
+    case StopReason::not_implemented:
+    case StopReason::failed: return fmt::format("{}: {}", ending_summary(t), t.end.message);
   }
+  return {};
 }
 
 std::string priors_cells(const arma::vec& p) {

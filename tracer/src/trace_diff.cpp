@@ -177,6 +177,18 @@ int half_step_number(int iteration, std::optional<HalfStep> h) {
 
 // What to read when the first difference is a value here: every value before it agreed, so
 // the formulas of this half-step are where the runs part.
+// The formula a compared value comes from, as the handout names it.
+const char* formula_name(Part p) {
+  switch (p) {
+    case Part::log_likelihood: return "the log-likelihood";
+    case Part::soft_count: return "the soft counts N_k";
+    case Part::mean: return "the means mu_k";
+    case Part::covariance: return "the covariances Sigma_k";
+    case Part::prior: return "the priors pi_k";
+  }
+  return "?";
+}
+
 std::string hint(const TraceDifference& d) {
   if (d.iteration == 0)
     return "The runs did not start from the same mixture (a different Z-score, k-means seed or --init), so "
@@ -185,12 +197,9 @@ std::string hint(const TraceDifference& d) {
     return fmt::format("Both E-steps evaluated the same mixture (iteration {}'s, which agreed), so the E-step's "
                        "formulas are where the runs part (handout §E-step).",
                        d.iteration - 1);
-  const std::string part = d.part == Part::mean         ? "the means mu_k"
-                           : d.part == Part::covariance ? "the covariances Sigma_k"
-                                                        : "the priors pi_k";
   return fmt::format("Both M-steps used the responsibilities of an E-step that agreed, so the M-step's formula for "
                      "{} is where the runs part (handout §M-step).",
-                     part);
+                     formula_name(d.part));
 }
 
 // The half-steps before the first difference, all of which agreed.

@@ -182,12 +182,16 @@ TEST(TraceCompare, PlantedPriorMistakeIsFoundAfterCorrectMeansAndCovariances) {
   const SmallProblem p = small_problem(small_photo(dir));
   const TraceDiff d = diff_traces(record(TextbookSteps(TextbookSteps::Mistake::prior_unnormalised), p),
                                   record(TextbookSteps(), p), {}, "yours", "textbook");
-  // Priors that do not sum to 1 are refused by the driver's checks or differ at once: either way
-  // the first difference is iteration 1's M-step.
+  // The planted M-step divides N_k by N - 1: its means and covariances are right, so the first
+  // quantity that differs is iteration 1's first prior, and the report blames the priors.
   ASSERT_FALSE(d.agree);
   ASSERT_TRUE(d.first);
+  EXPECT_EQ(d.first->cause, TraceDifference::Cause::value);
   EXPECT_EQ(d.first->iteration, 1);
   EXPECT_EQ(d.first->half_step, HalfStep::m_step);
+  EXPECT_EQ(d.first->part, TraceDifference::Part::prior);
+  EXPECT_EQ(d.first->quantity, "prior of component 1");
+  EXPECT_NE(d.report.find("the priors pi_k"), std::string::npos) << d.report;
 }
 
 // ---- pictures -----------------------------------------------------------------------------------

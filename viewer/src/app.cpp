@@ -883,7 +883,7 @@ void App::execute(const Action& a) {
     const bool next_is_e = next_is_e_step();
     if ((wanted == HalfStep::e_step) != next_is_e)
       throw Error(fmt::format("script {}: the next half-step is an {}, not an {}", a.what(),
-                              next_is_e ? "E-step" : "M-step", half_step_name(wanted)));
+                              half_step_name(next_is_e ? HalfStep::e_step : HalfStep::m_step), half_step_name(wanted)));
     return step_all(1, false);
   }
   if (v == "step") return need_lanes(), step_all(2 * count_of(a), true);

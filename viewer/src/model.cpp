@@ -5,6 +5,7 @@
 #include <chrono>
 #include <opencv2/imgproc.hpp>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/pipeline.hpp"
 #include "gmmlab/reference.hpp"
@@ -434,9 +435,8 @@ const char* axes_name(Axes a) {
 }
 
 Axes parse_axes(const std::string& name) {
-  for (Axes a : kAllAxes)
-    if (name == axes_name(a)) return a;
-  throw Error(fmt::format("'{}' is not a pair of axes; choose B-G, B-R, G-R or PCA", name));
+  if (auto axes = from_name(name, kAllAxes, axes_name)) return *axes;
+  throw Error(fmt::format("'{}' is not a pair of axes; choose {}", name, name_choices(kAllAxes, axes_name)));
 }
 
 arma::mat projection(const Problem& p, Axes a) {

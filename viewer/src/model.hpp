@@ -5,6 +5,7 @@
 // E-step measured; the responsibilities the panels show are recomputed from a record when
 // it is looked at. All computing happens on worker threads; the UI thread only reads
 // snapshots, so student code can never freeze the window.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -173,7 +174,7 @@ class Lane {
 
 // Where the feature-space panel projects the d-dimensional points.
 enum class Axes { bg, br, gr, pca };
-inline constexpr Axes kAllAxes[] = {Axes::bg, Axes::br, Axes::gr, Axes::pca};
+inline constexpr std::array kAllAxes{Axes::bg, Axes::br, Axes::gr, Axes::pca};
 const char* axes_name(Axes a);  // "B-G", "B-R", "G-R", "PCA"
 // Throws gmmlab::Error for a name that is none of those.
 Axes parse_axes(const std::string& name);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/pipeline.hpp"
 #include "gmmlab/trace_run.hpp"
@@ -22,9 +23,8 @@ const char* mode_name(Mode m) {
 }
 
 Mode parse_mode(const std::string& name) {
-  for (Mode m : {Mode::reference, Mode::student, Mode::both})
-    if (name == mode_name(m)) return m;
-  throw Error(fmt::format("'{}' is not an implementation; choose reference, student or both", name));
+  if (auto mode = from_name(name, kModes, mode_name)) return *mode;
+  throw Error(fmt::format("'{}' is not an implementation; choose {}", name, name_choices(kModes, mode_name)));
 }
 
 void validate(const Settings& s) {

@@ -13,6 +13,7 @@
 namespace gmmlab::viewer {
 
 enum class Mode { reference, student, both };
+inline constexpr std::array kModes{Mode::reference, Mode::student, Mode::both};
 const char* mode_name(Mode m);            // "reference", "student", "both"
 Mode parse_mode(const std::string& name);  // throws gmmlab::Error
 

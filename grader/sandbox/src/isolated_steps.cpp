@@ -31,6 +31,7 @@
 #include <set>
 #include <vector>
 
+#include "gmmlab/running_program.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "sandbox_config.hpp"
 #include "wire.hpp"
@@ -779,10 +780,8 @@ Mixture IsolatedSteps::m_step(const arma::mat& x, const arma::mat& gamma) const 
 void shield_from_student_code() { ::prctl(PR_SET_DUMPABLE, 0); }
 
 std::filesystem::path default_student_worker() {
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const auto beside = self.parent_path() / sandbox_config::worker_name;
+  if (const auto self = running_program()) {
+    const auto beside = self->parent_path() / sandbox_config::worker_name;
     if (::access(beside.c_str(), X_OK) == 0) return beside;
   }
   const std::filesystem::path built = sandbox_config::built_worker;

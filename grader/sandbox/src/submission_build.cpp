@@ -45,7 +45,6 @@ const char* exercise_file(Exercise e) {
 
 namespace {
 
-constexpr Exercise exercises[] = {Exercise::zscore, Exercise::e_step, Exercise::m_step};
 // One file's compile: a template explosion must not hang grading. The limit is on CPU time,
 // which a busy machine does not stretch; the wall-clock one is only a backstop.
 constexpr double compile_cpu_seconds = 60;
@@ -380,7 +379,7 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
                               where, *why));
     bool known = false;
     for (int i = 0; i < 3; ++i)
-      if (name == exercise_file(exercises[i])) {
+      if (name == exercise_file(kExercises[i])) {
         sources[i] = std::move(bytes);
         known = true;
       }
@@ -427,12 +426,12 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
   std::vector<Job*> round1;
   build.files.resize(3);
   for (int i = 0; i < 3; ++i) {
-    build.files[i].exercise = exercises[i];
+    build.files[i].exercise = kExercises[i];
     if (!sources[i]) continue;
-    write_bytes(src / exercise_file(exercises[i]), *sources[i]);
-    check_provided(exercise_file(exercises[i]), read_bytes(skeleton / exercise_file(exercises[i])), *sources[i],
+    write_bytes(src / exercise_file(kExercises[i]), *sources[i]);
+    check_provided(exercise_file(kExercises[i]), read_bytes(skeleton / exercise_file(kExercises[i])), *sources[i],
                    build.warnings);
-    own[i].argv = compile_command(exercise_file(exercises[i]), obj / fmt::format("{}.o", i), {});
+    own[i].argv = compile_command(exercise_file(kExercises[i]), obj / fmt::format("{}.o", i), {});
     own[i].cwd = src;
     own[i].log = obj / fmt::format("{}.log", i);
     round1.push_back(&own[i]);
@@ -467,10 +466,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
       continue;
     }
     f.errors = sources[i] ? first_errors(own[i].output, renames)
-                          : fmt::format("{} is missing from the submission", exercise_file(exercises[i]));
-    fs::copy_file(skeleton / exercise_file(exercises[i]), skel / exercise_file(exercises[i]),
+                          : fmt::format("{} is missing from the submission", exercise_file(kExercises[i]));
+    fs::copy_file(skeleton / exercise_file(kExercises[i]), skel / exercise_file(kExercises[i]),
                   fs::copy_options::overwrite_existing, ec);
-    lab[i].argv = compile_command(exercise_file(exercises[i]), obj / fmt::format("lab{}.o", i), {});
+    lab[i].argv = compile_command(exercise_file(kExercises[i]), obj / fmt::format("lab{}.o", i), {});
     lab[i].cwd = skel;
     lab[i].log = obj / fmt::format("lab{}.log", i);
     round2.push_back(&lab[i]);
@@ -488,7 +487,7 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
       throw Error(fmt::format(
           "{} in the submission {} does not compile, nor does the lab's own {} with its "
           "student.hpp ({}); restore student.hpp from the lab's student/ folder",
-          exercise_file(exercises[i]), where, exercise_file(exercises[i]), first_error_line(lab[i].output, renames)));
+          exercise_file(kExercises[i]), where, exercise_file(kExercises[i]), first_error_line(lab[i].output, renames)));
   for (std::size_t e = 0; e < extras.size(); ++e)
     if (!extra_jobs[e].ok)
       build.warnings.push_back(fmt::format("{} does not compile and was left out: {}", extras[e].first,
@@ -532,10 +531,10 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
     std::vector<bool> swapped = use_lab;
     swapped[i] = true;
     if (!fs::exists(obj / fmt::format("lab{}.o", i))) {
-      fs::copy_file(skeleton / exercise_file(exercises[i]), skel / exercise_file(exercises[i]),
+      fs::copy_file(skeleton / exercise_file(kExercises[i]), skel / exercise_file(kExercises[i]),
                     fs::copy_options::overwrite_existing, ec);
       Job j;
-      j.argv = compile_command(exercise_file(exercises[i]), obj / fmt::format("lab{}.o", i), {});
+      j.argv = compile_command(exercise_file(kExercises[i]), obj / fmt::format("lab{}.o", i), {});
       j.cwd = skel;
       j.log = obj / fmt::format("lab{}.log", i);
       run_jobs({&j}, 1);
@@ -544,7 +543,7 @@ SubmissionBuild build_submission(const fs::path& submission, const fs::path& wor
     Job again = link(swapped, false);
     if (again.ok) {
       build.files[i].compiled = false;
-      build.files[i].errors = fmt::format("{} compiles but does not link: {}", exercise_file(exercises[i]), errors);
+      build.files[i].errors = fmt::format("{} compiles but does not link: {}", exercise_file(kExercises[i]), errors);
       linked = std::move(again);
     }
   }

@@ -177,7 +177,7 @@ namespace {
 
 // Steps that fail in chosen ways, to see what the driver makes of them.
 struct Faulty : gmmlab::Steps {
-  enum class Fault { todo_e_step, todo_m_step, nan_mean, nan_log_likelihood } fault;
+  enum class Fault { todo_e_step, todo_m_step, nan_mean, nan_log_likelihood, gamma_extra_column, means_missing_row } fault;
   explicit Faulty(Fault f) : fault(f) {}
   std::string_view name() const override { return "faulty"; }
   arma::mat zscore(const arma::mat& raw) const override { return raw; }
@@ -185,12 +185,14 @@ struct Faulty : gmmlab::Steps {
     if (fault == Fault::todo_e_step) throw gmmlab::NotImplemented(gmmlab::Exercise::e_step, "student/e_step.cpp", "compute gamma");
     gmmlab::Posterior p = textbook.e_step(x, m);
     if (fault == Fault::nan_log_likelihood) p.log_likelihood = std::nan("");
+    if (fault == Fault::gamma_extra_column) p.gamma.insert_cols(p.gamma.n_cols, 1);
     return p;
   }
   gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
     if (fault == Fault::todo_m_step) throw gmmlab::NotImplemented(gmmlab::Exercise::m_step, "student/m_step.cpp", "compute mu");
     gmmlab::Mixture m = textbook.m_step(x, gamma);
     if (fault == Fault::nan_mean) m.means(1, 0) = std::nan("");
+    if (fault == Fault::means_missing_row) m.means.shed_row(m.means.n_rows - 1);
     return m;
   }
 };
@@ -237,4 +239,37 @@ TEST(EmDriver, ImplementationThatThrowsStopsTheRunWithWhereItHappened) {
   EXPECT_EQ(r.failed_half_step, gmmlab::HalfStep::m_step);
   EXPECT_NE(r.message.find("the student M-step threw an error"), std::string::npos) << r.message;
   EXPECT_EQ(r.log_likelihood.size(), 1u);
+}
+
+// Students meet these: the driver names the matrix, both shapes and the half-step, whether EM
+// runs by full iterations (the default Steps::iterate goes on into the M-step with the wrong
+// gamma) or half-step by half-step (the viewer).
+TEST(EmDriver, WrongShapesFromAnImplementationStopTheRunAndNameTheMatrix) {
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
+  const std::string gamma_message =
+      "EM stopped at iteration 1: the faulty E-step returned gamma of 100x3, expected 100x2 (one row per pixel, one "
+      "column per component); check the E-step (see handout §E-step)";
+  const Faulty gamma_fault(Faulty::Fault::gamma_extra_column);
+  const gmmlab::EmOutcome fused = gmmlab::run_em(gamma_fault, x, init, {});
+  EXPECT_EQ(fused.reason, gmmlab::StopReason::wrong_shape);
+  EXPECT_EQ(fused.failed_half_step, gmmlab::HalfStep::e_step);
+  EXPECT_EQ(fused.message, gamma_message);
+  EXPECT_TRUE(fused.log_likelihood.empty()) << "a wrong gamma's log-likelihood is not recorded";
+  EXPECT_TRUE(arma::approx_equal(fused.mixture.means, init.means, "absdiff", 0.0));
+  gmmlab::EmRun halves(gamma_fault, x, init, {});
+  halves.half_step();
+  EXPECT_TRUE(halves.finished());
+  EXPECT_EQ(halves.outcome().reason, gmmlab::StopReason::wrong_shape);
+  EXPECT_EQ(halves.outcome().message, gamma_message);
+
+  const gmmlab::EmOutcome m = gmmlab::run_em(Faulty(Faulty::Fault::means_missing_row), x, init, {});
+  EXPECT_EQ(m.reason, gmmlab::StopReason::wrong_shape);
+  EXPECT_EQ(m.failed_half_step, gmmlab::HalfStep::m_step);
+  EXPECT_EQ(m.message,
+            "EM stopped at iteration 1: the faulty M-step returned means 1x3, covariances 2 of 3x3 and 2 priors; "
+            "expected means 2x3, 2 covariances of 3x3 and 2 priors; check the M-step (see handout §M-step)");
+  EXPECT_EQ(m.log_likelihood.size(), 1u) << "the E-step before it ran";
+  EXPECT_EQ(m.iterations, 0);
+  EXPECT_STREQ(gmmlab::to_string(m.reason), "wrong_shape");
 }

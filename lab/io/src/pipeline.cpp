@@ -7,6 +7,7 @@
 
 #include "gmmlab/errors.hpp"
 #include "gmmlab/mixture_json.hpp"
+#include "gmmlab/running_program.hpp"
 
 namespace gmmlab {
 
@@ -17,9 +18,15 @@ double since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 std::filesystem::path sample_image() {
-  // GMMLAB_DATA_DIR in the environment wins, so an installed or moved build still finds it.
-  if (const char* dir = std::getenv("GMMLAB_DATA_DIR")) return std::filesystem::path(dir) / "chelsea.png";
-  return std::filesystem::path(GMMLAB_SOURCE_DATA_DIR) / "chelsea.png";
+  namespace fs = std::filesystem;
+  if (const char* dir = std::getenv("GMMLAB_DATA_DIR")) return fs::path(dir) / "chelsea.png";
+  // An install keeps its layout wherever its prefix is moved: bin/gmmlab, share/gmmlab/data.
+  if (const auto self = running_program()) {
+    const fs::path installed = (self->parent_path() / GMMLAB_DATA_FROM_BIN / "chelsea.png").lexically_normal();
+    std::error_code ec;
+    if (fs::is_regular_file(installed, ec)) return installed;
+  }
+  return fs::path(GMMLAB_SOURCE_DATA_DIR) / "chelsea.png";
 }
 
 Problem prepare(const ProblemSpec& spec, const Steps& steps) {

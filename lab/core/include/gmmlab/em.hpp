@@ -3,11 +3,13 @@
 // the formulas (covariance ridge, components that empty or collapse), decides when to stop,
 // and tells observers about every half-step. The progress bar, the tracer and the viewer
 // are observers; none of them is special.
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/steps.hpp"
 
@@ -35,18 +37,26 @@ struct ComponentEvent {
   double soft_count;      // N_k when it happened
   std::string describe() const;
 };
+inline constexpr std::array kComponentEventKinds{ComponentEvent::Kind::emptied, ComponentEvent::Kind::collapsed};
+const char* event_kind_name(ComponentEvent::Kind k);  // "emptied", "collapsed": the words traces store
 
 enum class StopReason {
   converged,       // |change of log-likelihood| < tolerance
   iteration_cap,   // max_iterations reached
   collapsed,       // a covariance stopped being positive definite (see events)
   not_finite,      // the implementation returned NaN or infinity
+  wrong_shape,     // the implementation returned gamma, means, covariances or priors of the wrong size
   not_implemented, // a student TODO threw NotImplemented
-  failed           // the implementation threw another error (a bug in it: shapes that do not fit, ...)
+  failed           // the implementation threw another error (a bug in it: an Armadillo call on matrices that do not fit, ...)
 };
-const char* to_string(StopReason r);
+inline constexpr std::array kStopReasons{StopReason::converged,   StopReason::iteration_cap,
+                                         StopReason::collapsed,   StopReason::not_finite,
+                                         StopReason::wrong_shape, StopReason::not_implemented,
+                                         StopReason::failed};
+const char* to_string(StopReason r);  // "converged", "iteration_cap", ...: the words traces store
 
 enum class HalfStep { e_step, m_step };
+inline constexpr std::array kHalfSteps{HalfStep::e_step, HalfStep::m_step};
 const char* half_step_name(HalfStep h);  // "E-step", "M-step"
 
 struct EmOutcome {
@@ -55,7 +65,7 @@ struct EmOutcome {
   StopReason reason = StopReason::iteration_cap;
   std::vector<double> log_likelihood;  // one per E-step, the first from the initial mixture
   std::vector<ComponentEvent> events;
-  std::string message;                 // why it stopped, for collapsed / not_finite / not_implemented
+  std::string message;                 // why it stopped, empty when it converged or reached the cap
   std::optional<HalfStep> failed_half_step;
   std::optional<Exercise> failed_exercise;  // for not_implemented
   double seconds = 0;
@@ -96,6 +106,8 @@ class EmRun {
 
  private:
   void after_e_step(const EStepSummary& e);
+  // Applies the driver's policies to an M-step's result (shape, emptied components, finite
+  // values, ridge, collapse), then keeps it or stops, and applies the stop rule.
   void after_m_step(Mixture next, const arma::vec& soft_counts);
   void finish(StopReason reason, std::string message = {});
   template <class F> bool guarded(HalfStep h, F&& f);
@@ -106,7 +118,7 @@ class EmRun {
   EmObserver* observer_;
   EmOutcome outcome_;
   std::optional<Posterior> posterior_;
-  std::vector<bool> empty_;  // components already emptied
+  std::vector<bool> already_empty_;  // components emptied (and reported) before
   bool finished_ = false;
   double started_ = 0;
 };

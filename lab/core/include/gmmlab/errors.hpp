@@ -2,6 +2,7 @@
 // Errors a user can cause end in one sentence and a non-zero exit, never a stack trace.
 // Every tool catches gmmlab::Error at its top level and prints what() as-is, so each
 // message must name the input and say what to do.
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -21,6 +22,7 @@ class UsageError : public Error {
 // Which of the student's exercises a NotImplemented error comes from. The names match the
 // TODO blocks in student/, the grader's test suites and the handout's sections.
 enum class Exercise { zscore, e_step, m_step };
+inline constexpr std::array kExercises{Exercise::zscore, Exercise::e_step, Exercise::m_step};
 const char* exercise_title(Exercise e);  // "Z-score", "E-step", "M-step"
 
 // Thrown by an unfinished TODO in student/. The message is the friendly line every tool

@@ -29,8 +29,9 @@ struct Problem {
   double seconds_load = 0, seconds_zscore = 0, seconds_init = 0;
 };
 
-// The bundled sample photo (lab/data/chelsea.png, found beside the executable's install
-// or in the source tree).
+// The bundled sample photo, chelsea.png: in $GMMLAB_DATA_DIR when it is set; else in an
+// install's share/gmmlab/data, found from the running program's own place (bin/), so a moved
+// install still finds it; else in lab/data of the source tree this build was made from.
 std::filesystem::path sample_image();
 
 // Throws gmmlab::Error (bad input) or NotImplemented (student Z-score).

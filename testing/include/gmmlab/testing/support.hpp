@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gmmlab/mixture.hpp"
+#include "gmmlab/testing/child_process.hpp"  // run_command: running the CLI from a test
 
 namespace gmmlab::testing {
 
@@ -22,14 +23,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs a program with arguments (no shell), capturing stdout and stderr; in `cwd` if given.
-CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {});
 
 std::filesystem::path sample_photo(const std::string& name = "chelsea.png");
 std::filesystem::path astronaut_photo();
