@@ -237,8 +237,8 @@ void add_trace_command(CLI::App& app, int& exit_code) {
 
   auto diff = std::make_shared<DiffOptions>();
   c = trace->add_subcommand("diff", "Find the first half-step where two traces disagree (exit 0 agree, 3 differ)");
-  c->add_option("A", diff->a, "First trace")->required();
-  c->add_option("B", diff->b, "Second trace")->required();
+  c->add_option("TRACE_A", diff->a, "First trace")->required();
+  c->add_option("TRACE_B", diff->b, "Second trace")->required();
   add_tolerance_options(*c, diff->tol);
   c->callback([diff, &exit_code] { exit_code = run_diff(*diff); });
 

@@ -312,7 +312,7 @@ TEST_F(TraceCli, BadToleranceAndMissingArgumentsAreBadInputForDiff) {
   expect_one_clear_line(r, "--rtol is -1");
   r = gmmlab({"trace", "diff", trace.string()});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "gmmlab: B is required; run 'gmmlab --help' for usage\n") << "the second trace is named";
+  EXPECT_EQ(r.err, "gmmlab: TRACE_B is required; run 'gmmlab --help' for usage\n") << "the second trace is named";
   r = gmmlab({"trace", "plot", trace.string()});
   EXPECT_EQ(r.exit_code, 2);
   expect_one_clear_line(r, "--output");
