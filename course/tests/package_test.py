@@ -96,8 +96,19 @@ try:
         t.extractall(os.path.join(work, "student-home"), filter="data")
     pkg = os.path.join(work, "student-home", "gmm-lab")
     code, dis, _, _ = run("objdump -d reference/lib/libgmmlab_reference.a grader/mistakes/lib/libgmmlab_mistakes.a", pkg)
-    check(code == 0 and "ret" in dis and not re.search(r"%[yz]mm", dis),
-          "the compiled reference and detector use no AVX registers (they run on any x86-64)")
+    # AVX registers only in the reference's kernels built for AVX2 (namespace
+    # gmmlab::reference_kernels::avx2), which run only where the CPU has AVX2 (gmmlab/vector_isa.hpp).
+    with_avx, function = set(), None
+    for line in dis.splitlines():
+        label = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+        if label:
+            function = label.group(1)
+        elif function and re.search(r"%[yz]mm", line):
+            with_avx.add(function)
+    outside = sorted(f for f in with_avx if "17reference_kernels4avx2" not in f)
+    check(code == 0 and "ret" in dis and with_avx and not outside,
+          "the compiled reference and detector run on any x86-64: AVX only in the kernels chosen at run time"
+          + (f" (AVX outside them: {outside[:3]})" if outside else ""))
     readme = open(os.path.join(pkg, "README.md")).read()
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
     check(len(blocks) == 2, "the README has its two commands (set up + run; build + grade)")
