@@ -8,7 +8,7 @@ packages=(
   libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev  # the tests (GoogleTest); OpenMP, for the benchmark's Armadillo peer, comes with GCC
   libarchive-dev  # the course kit: unpacking submissions, writing the student package and bundles
-  python3-jsonschema  # the course kit's test of Gradescope's results.json
+  python3-jsonschema unzip  # the course kit's test of Gradescope's bundle: unzipped as Gradescope does, results.json checked
   python3-skimage  # astronaut.png for the tests (public domain)
   python3-sklearn time  # scikit-learn timed by the benchmark; /usr/bin/time -v for peak memory
   zlib1g-dev  # gzip traces (trace record -o run.trace.json.gz)
