@@ -1,24 +1,11 @@
-// IsolatedSteps: one fresh worker process per call, supervised, limited and cleaned up.
-//
-// Process tree of one call:
-//   grader (this process) --fork--> supervisor --vfork+exec--> worker (student code)
-// The supervisor is a forked copy of the grader that never runs student code and never execs:
-// it starts a session of its own, becomes a "child subreaper" (every process the worker leaves
-// behind, even one that called setsid() or double-forked, is re-parented to it instead of to
-// init), starts the worker in a new process group under rlimits, and waits. When the grader
-// closes the stop pipe (the call ended: answer, timeout, cancel, or the grader died) or the
-// worker ends, it kills the worker's group, then kills and reaps every remaining descendant,
-// writes the worker's wait status on the status pipe and exits. The grader waits for that, so
-// when a call returns, no process it started is left.
-//
-// Between fork and exec only async-signal-safe system calls run (the grader may have threads).
+// IsolatedSteps: one fresh worker process per call, supervised (supervisor.hpp), confined
+// (confinement.hpp), limited and cleaned up. This file is the facade: the request and the
+// answer of each call (wire.hpp) and what each way of failing becomes.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,234 +18,24 @@
 #include <set>
 #include <vector>
 
+#include "confinement.hpp"
 #include "gmmlab/running_program.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "sandbox_config.hpp"
+#include "supervisor.hpp"
 #include "wire.hpp"
 
-extern char** environ;
-
 namespace gmmlab {
+
+using sandbox_detail::Fd;
+using sandbox_detail::make_pipe;
+using sandbox_detail::Pipe;
+using sandbox_detail::set_nonblocking;
+using sandbox_detail::signal_sentence;
 
 namespace {
 
 constexpr std::size_t output_keep = 4096;
-
-// ---- small RAII and system-call helpers (grader side) -----------------------------------
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(o.release()) {}
-  Fd& operator=(Fd&& o) noexcept {
-    reset(o.release());
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  explicit operator bool() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
-
-struct Pipe {
-  Fd read, write;
-};
-
-Pipe make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    throw Error(fmt::format("cannot create a pipe to run student code: {}", std::strerror(errno)));
-  return {Fd(fds[0]), Fd(fds[1])};
-}
-
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
-
-std::string signal_sentence(int sig) {
-  const char* abbrev = ::sigabbrev_np(sig);
-  const std::string name = abbrev ? fmt::format("SIG{}", abbrev) : fmt::format("signal {}", sig);
-  switch (sig) {
-    case SIGSEGV:
-      return name + " (an invalid memory access, e.g. an index out of range or a stack overflow)";
-    case SIGBUS:
-      return name + " (an invalid memory access)";
-    case SIGABRT:
-      return name + " (abort() was called, e.g. by a failed assert)";
-    case SIGFPE:
-      return name + " (an arithmetic error, e.g. an integer division by zero)";
-    case SIGILL:
-      return name + " (an illegal instruction)";
-    case SIGKILL:
-      return name + " (killed from outside, e.g. because the machine ran out of memory)";
-    case SIGXFSZ:
-      return name + " (it wrote a file larger than the sandbox allows)";
-    default:
-      return name;
-  }
-}
-
-// ---- what runs in the forked children: async-signal-safe only ---------------------------
-
-// Fixed descriptor numbers in the supervisor, above anything the grader is likely to use;
-// everything else is closed.
-constexpr int fd_req = 1000, fd_out = 1001, fd_ans = 1002, fd_stop = 1003, fd_status = 1004;
-
-struct ChildPlan {
-  const char* program;
-  char* const* argv;
-  char* const* envp;
-  const char* cwd;
-  rlim_t memory_bytes;  // 0: no RLIMIT_AS (sanitizer builds)
-};
-
-void child_write_errno(int fd, int err) {
-  // A complete answer with status cannot_start, so the grader can tell "exec failed" apart.
-  char buf[wire::answer_header_size + 1 + 4];
-  std::memcpy(buf, wire::answer_magic, 4);
-  const std::uint64_t len = 1 + 4;
-  std::memcpy(buf + 4, &len, 8);
-  buf[12] = static_cast<char>(wire::Status::cannot_start);
-  const std::int32_t e = err;
-  std::memcpy(buf + 13, &e, 4);
-  [[maybe_unused]] ssize_t w = ::write(fd, buf, sizeof buf);
-}
-
-[[noreturn]] void run_worker(const ChildPlan& plan) {
-  ::setpgid(0, 0);
-  // Student code starts with default signal handling, whatever the grader ignores.
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) ::signal(sig, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct rlimit core = {0, 0};
-  ::setrlimit(RLIMIT_CORE, &core);
-  struct rlimit fsize = {rlim_t{64} << 20, rlim_t{64} << 20};
-  ::setrlimit(RLIMIT_FSIZE, &fsize);
-  if (plan.memory_bytes != 0) {
-    struct rlimit as = {plan.memory_bytes, plan.memory_bytes};
-    ::setrlimit(RLIMIT_AS, &as);
-  }
-  if (::dup2(fd_req, 0) < 0 || ::dup2(fd_out, 1) < 0 || ::dup2(fd_out, 2) < 0 || ::dup2(fd_ans, 3) < 0) ::_exit(126);
-  ::close_range(4, ~0U, 0);
-  if (::chdir(plan.cwd) != 0) {
-    child_write_errno(3, errno);
-    ::_exit(127);
-  }
-  ::execve(plan.program, plan.argv, plan.envp);
-  child_write_errno(3, errno);
-  ::_exit(127);
-}
-
-// Parses the decimal pids in /proc/self/task/<pid>/children and SIGKILLs each; returns how
-// many it found.
-int kill_children(pid_t self) {
-  char path[64] = "/proc/self/task/";
-  char digits[24];
-  int n = 0;
-  for (pid_t v = self; v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
-  char* p = path + std::strlen(path);
-  while (n > 0) *p++ = digits[--n];
-  std::memcpy(p, "/children", 10);
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  char buf[4096];
-  int found = 0;
-  long pid = 0;
-  bool in_number = false;
-  for (;;) {
-    const ssize_t r = ::read(fd, buf, sizeof buf);
-    if (r <= 0) break;
-    for (ssize_t i = 0; i < r; ++i) {
-      if (buf[i] >= '0' && buf[i] <= '9') {
-        pid = pid * 10 + (buf[i] - '0');
-        in_number = true;
-      } else if (in_number) {
-        ::kill(static_cast<pid_t>(pid), SIGKILL);
-        ++found;
-        pid = 0;
-        in_number = false;
-      }
-    }
-  }
-  if (in_number) {
-    ::kill(static_cast<pid_t>(pid), SIGKILL);
-    ++found;
-  }
-  ::close(fd);
-  return found;
-}
-
-[[noreturn]] void run_supervisor(const ChildPlan& plan, const int (&fds)[5]) {
-  // Fixed numbers first (dup2 clears close-on-exec; the sources may be anywhere), then close
-  // every other descriptor the grader had open, including other calls' pipes.
-  const int targets[5] = {fd_req, fd_out, fd_ans, fd_stop, fd_status};
-  int moved[5];
-  for (int i = 0; i < 5; ++i) moved[i] = ::fcntl(fds[i], F_DUPFD, 2000);
-  for (int i = 0; i < 5; ++i) ::dup2(moved[i], targets[i]);
-  ::close_range(3, fd_req - 1, 0);
-  ::close_range(fd_status + 1, ~0U, 0);
-  ::setsid();
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  ::signal(SIGPIPE, SIG_IGN);
-
-  // vfork: the worker borrows this process's memory until it execs (only system calls run in
-  // between, and run_worker never returns), which spares copying the grader's page tables twice.
-  const pid_t worker = ::vfork();
-  if (worker < 0) ::_exit(125);
-  if (worker == 0) run_worker(plan);
-  ::close(fd_req);
-  ::close(fd_out);
-  ::close(fd_ans);
-
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, worker, 0));
-  int status = 0;
-  bool reaped = false;
-  std::int32_t ended_by_itself = 0;
-  for (;;) {
-    struct pollfd pf[2] = {{fd_stop, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    // Without a pidfd (old kernels) look at the worker every 20 ms.
-    const int r = ::poll(pf, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 20);
-    if (r < 0 && errno == EINTR) continue;
-    if (pf[0].revents != 0) {  // the grader is done with this call (or gone)
-      if (::waitpid(worker, &status, WNOHANG) == worker) {
-        reaped = true;
-        ended_by_itself = 1;
-      }
-      break;
-    }
-    if (pidfd < 0 || pf[1].revents != 0) {
-      if (::waitpid(worker, &status, WNOHANG) == worker) {
-        reaped = true;
-        ended_by_itself = 1;
-        break;
-      }
-    }
-  }
-  ::kill(-worker, SIGKILL);
-  if (!reaped) ::kill(worker, SIGKILL);
-  if (!reaped && ::waitpid(worker, &status, 0) == worker) reaped = true;
-  // Everything else the worker started: its group is dead; processes that left the group
-  // (setsid, setpgid) were re-parented to this subreaper. Kill and reap until none is left.
-  const pid_t self = ::getpid();
-  for (;;) {
-    kill_children(self);
-    int ignored = 0;
-    const pid_t gone = ::waitpid(-1, &ignored, 0);
-    if (gone < 0 && errno == ECHILD) break;
-  }
-  std::int32_t report[2] = {ended_by_itself, status};
-  [[maybe_unused]] ssize_t w = ::write(fd_status, report, sizeof report);
-  ::_exit(0);
-}
-
-// ---- the grader side of one call -------------------------------------------------------
 
 struct Outcome {
   enum class How { answered, ended, timed_out, cancelled } how = How::ended;
@@ -266,21 +43,15 @@ struct Outcome {
   bool garbage = false;  // the answer descriptor carried something that is not an answer
   int wait_status = 0;   // the worker's, when it ended by itself
   bool ended_by_itself = false;
+  int exec_error = 0;    // the worker could not be started at all
 };
 
-// A temporary empty folder, the worker's working directory, removed with whatever the student
-// code wrote into it.
-class WorkFolder {
+// A call's scratch folder (the worker's working folder, HOME and TMPDIR), removed with
+// whatever the student code wrote into it.
+class ScratchFolder {
  public:
-  WorkFolder() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/gmmlab-worker-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}", tmp && *tmp ? tmp : "/tmp",
-                              std::strerror(errno)));
-    path_ = pattern;
-  }
-  ~WorkFolder() {
+  ScratchFolder() : path_(sandbox_detail::make_scratch_folder("worker")) {}
+  ~ScratchFolder() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
@@ -339,40 +110,14 @@ class Call {
 
   Outcome run(CallSpec spec, std::string& output) {
     SigpipeBlock sigpipe;
-    WorkFolder folder;
-    Pipe req = make_pipe(), out = make_pipe(), ans = make_pipe(), stop = make_pipe(), status = make_pipe(),
-         cancel = make_pipe();
-
-    // Everything the children need, prepared before fork (no allocation after it).
-    const std::string program = program_.string();
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e; ++e) {
-      if (sandbox_config::sanitized &&
-          (std::strncmp(*e, "ASAN_OPTIONS=", 13) == 0 || std::strncmp(*e, "UBSAN_OPTIONS=", 14) == 0))
-        continue;
-      env_strings.emplace_back(*e);
-    }
-    if (sandbox_config::sanitized) {
-      // Sanitizers need terabytes of address space, so RLIMIT_AS cannot apply; the allocator's
-      // own cap turns a huge allocation into std::bad_alloc instead. Crashes stay signals (the
-      // sanitizer would otherwise exit with code 1), and a sanitizer's own finding aborts.
-      const char* user = std::getenv("ASAN_OPTIONS");
-      env_strings.push_back(
-          fmt::format("ASAN_OPTIONS={}{}allocator_may_return_null=1:max_allocation_size_mb={}:"
-                      "detect_leaks=0:disable_coredump=1:abort_on_error=1:handle_segv=0:"
-                      "handle_sigbus=0:handle_sigfpe=0:handle_sigill=0",
-                      user ? user : "", user && *user ? ":" : "", limits_.memory_mb));
-      const char* ub = std::getenv("UBSAN_OPTIONS");
-      env_strings.push_back(fmt::format("UBSAN_OPTIONS={}{}abort_on_error=1", ub ? ub : "", ub && *ub ? ":" : ""));
-    }
-    std::vector<char*> envp;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::string argv0 = program;
-    char* argv[] = {argv0.data(), nullptr};
-    const ChildPlan plan{program.c_str(), argv, envp.data(), folder.path().c_str(),
-                         sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20};
-    const int fds[5] = {req.read.get(), out.write.get(), ans.write.get(), stop.read.get(), status.write.get()};
+    ScratchFolder folder;
+    Pipe req = make_pipe(), out = make_pipe(), ans = make_pipe(), cancel = make_pipe();
+    const sandbox_detail::View view{folder.path(), {program_.string()}};
+    sandbox_detail::ProcessLimits limits;
+    limits.memory_bytes = sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20;
+    limits.cpu_seconds = static_cast<rlim_t>(std::ceil(limits_.seconds)) + 1;
+    limits.processes = limits_.processes;
+    const sandbox_detail::Confinement confinement(view, limits);
 
     set_nonblocking(cancel.write.get());  // cancel() never blocks, however often it is called
     {
@@ -388,14 +133,12 @@ class Call {
       }
     } unregister{state_, cancel.write.get()};
 
-    const pid_t supervisor = ::fork();
-    if (supervisor < 0) throw Error(fmt::format("cannot start a process for student code: {}", std::strerror(errno)));
-    if (supervisor == 0) run_supervisor(plan, fds);
+    // The worker's stdin is the request, its stdout and stderr the captured output, fd 3 the answer.
+    sandbox_detail::Supervised worker(confinement, {program_.string()}, folder.path(),
+                                      {req.read.get(), out.write.get(), out.write.get(), ans.write.get()});
     req.read.reset();
     out.write.reset();
     ans.write.reset();
-    stop.read.reset();
-    status.write.reset();
     // Big pipes: a 150k-pixel matrix crosses in a few hand-overs instead of fifty, which
     // matters on a busy machine where each hand-over waits for a time slice. Best effort.
     ::fcntl(req.write.get(), F_SETPIPE_SZ, 1 << 20);
@@ -404,33 +147,14 @@ class Call {
     set_nonblocking(out.read.get());
     set_nonblocking(ans.read.get());
 
-    Outcome outcome;
-    try {
-      outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), status.read.get(), output);
-    } catch (...) {
-      stop.write.reset();  // the supervisor still ends everything; do not leave it a zombie
-      int ignored = 0;
-      while (::waitpid(supervisor, &ignored, 0) < 0 && errno == EINTR) {
-      }
-      throw;
-    }
-
-    // End the call: the supervisor kills and reaps everything, then reports.
-    stop.write.reset();
+    // An exception leaves through `worker`'s destructor, which still ends everything.
+    Outcome outcome = exchange(spec, req.write, out.read, ans.read, cancel.read.get(), worker.ended_fd(), output);
     req.write.reset();
-    std::int32_t report[2] = {0, 0};
-    for (std::size_t got = 0; got < sizeof report;) {
-      const ssize_t r = ::read(status.read.get(), reinterpret_cast<char*>(report) + got, sizeof report - got);
-      if (r < 0 && errno == EINTR) continue;
-      if (r <= 0) break;
-      got += static_cast<std::size_t>(r);
-    }
-    int ignored = 0;
-    while (::waitpid(supervisor, &ignored, 0) < 0 && errno == EINTR) {
-    }
+    const auto report = worker.finish();
     drain_output(out.read.get(), output);
-    outcome.ended_by_itself = report[0] != 0;
-    outcome.wait_status = report[1];
+    outcome.ended_by_itself = report.ended_by_itself;
+    outcome.wait_status = report.wait_status;
+    outcome.exec_error = report.exec_error;
     return outcome;
   }
 
@@ -599,6 +323,22 @@ IsolatedSteps::IsolatedSteps(std::filesystem::path worker_program, SandboxLimits
 
 IsolatedSteps::~IsolatedSteps() = default;
 
+void check_limits(const SandboxLimits& limits, const char* seconds_flag, const char* memory_flag,
+                  const char* processes_flag) {
+  if (!(limits.seconds >= kMinSeconds) || !std::isfinite(limits.seconds) || limits.seconds > 86400)
+    throw UsageError(fmt::format("{} is {:g}; give a number of seconds from {:g} to 86400 (a correct call on the "
+                                 "sample takes well under a second)",
+                                 seconds_flag, limits.seconds, kMinSeconds));
+  if (limits.memory_mb < kMinMemoryMb || limits.memory_mb > (std::size_t(1) << 24))
+    throw UsageError(fmt::format("{} is {}; give a number of megabytes from {} up (a worker needs about 100 MB "
+                                 "before the student code allocates anything)",
+                                 memory_flag, limits.memory_mb, kMinMemoryMb));
+  if (limits.processes < kMinProcesses || limits.processes > 100000)
+    throw UsageError(fmt::format("{} is {}; give a number of processes and threads from {} to 100000 (the "
+                                 "compiler alone needs 3)",
+                                 processes_flag, limits.processes, kMinProcesses));
+}
+
 std::string_view IsolatedSteps::name() const { return name_; }
 const std::filesystem::path& IsolatedSteps::worker_program() const { return worker_; }
 const SandboxLimits& IsolatedSteps::limits() const { return limits_; }
@@ -633,6 +373,9 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
     std::lock_guard lock(state.mutex);
     state.last_output = output;
   }
+  if (o.exec_error != 0)
+    throw Error(fmt::format("cannot run the student worker {} in the sandbox: {}", program.string(),
+                            std::strerror(o.exec_error)));
   using Kind = StudentCodeFailed::Kind;
   switch (o.how) {
     case Outcome::How::cancelled:

@@ -173,9 +173,11 @@ int main() {
   answer_fd = ::fcntl(3, F_DUPFD_CLOEXEC, 64);
   if (answer_fd < 0) return 122;
   ::close(3);
-  // Whatever happens to the supervising process, this one does not outlive it.
+  // Whatever happens to the supervising process, this one does not outlive it. The parent is
+  // compared before and after, not with 1: in a PID namespace the parent is that namespace's 1.
+  const pid_t parent = ::getppid();
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() == 1) return 123;
+  if (::getppid() != parent) return 123;
   // Output that survives a crash: the lines printed just before it are the ones worth reading.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::set_terminate(on_terminate);

@@ -5,7 +5,8 @@
 // unchanged; but each call runs in a fresh worker process (the submission's code linked with a
 // small worker main, never with the reference), under a time and a memory limit, and every
 // process the call started is gone when the call returns. How it works and what it cannot
-// stop: grader/README.md, "How student code is run".
+// stop: grader/sandbox/README.md.
+#include <array>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -18,9 +19,39 @@
 namespace gmmlab {
 
 struct SandboxLimits {
-  double seconds = 10;           // wall-clock limit per call
-  std::size_t memory_mb = 2048;  // address-space limit per call (RLIMIT_AS)
+  double seconds = 10;           // wall-clock limit per call (and its CPU time, RLIMIT_CPU)
+  std::size_t memory_mb = 2048;  // address-space limit per call (RLIMIT_AS, which bounds what is resident)
+  std::size_t processes = 64;    // processes and threads the call may have at once
 };
+
+// The smallest limits that still let a correct submission pass (a worker loads Armadillo and
+// the photo's matrices; a call on the sample takes tens of milliseconds): anything lower would
+// fail every check as if the student were at fault. check_limits says so in one sentence,
+// naming the flag the user gave (e.g. "--memory").
+inline constexpr double kMinSeconds = 0.5;
+inline constexpr std::size_t kMinMemoryMb = 256;
+inline constexpr std::size_t kMinProcesses = 4;
+void check_limits(const SandboxLimits& limits, const char* seconds_flag, const char* memory_flag,
+                  const char* processes_flag);
+
+// How strongly student code is walled off on this host, strongest first (chosen at run time:
+// see grader/sandbox/README.md). GMMLAB_ISOLATION=uid|weak lowers it, never raises it.
+enum class IsolationLevel { namespaces, unprivileged_uid, weak };
+inline constexpr std::array kIsolationLevels = {IsolationLevel::namespaces, IsolationLevel::unprivileged_uid,
+                                                IsolationLevel::weak};
+const char* isolation_level_name(IsolationLevel l);  // namespaces, uid, weak
+
+struct Isolation {
+  IsolationLevel level = IsolationLevel::weak;
+  long box_uid = -1;       // the uid student code runs as (root only), or -1: the grader's own
+  int landlock_abi = 0;    // 0: the kernel has no Landlock
+  unsigned long tasks_before = 0;  // weak only: the user's tasks, which RLIMIT_NPROC also counts
+  // "Isolation: student code and its compile run under ...": the first line of every report.
+  std::string line() const;
+};
+// Probed once per process (it may start bubblewrap once to see whether it works). Throws
+// gmmlab::Error when GMMLAB_ISOLATION names no level.
+const Isolation& isolation();
 
 // Student code failed in a way that is not NotImplemented: crashed (signal), exited early (any
 // exit code, including exit(0) inside a TODO), timed out, ran out of memory, threw, or answered

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/sandbox.hpp"
 
 namespace gmmlab {
 
@@ -40,7 +41,13 @@ inline constexpr std::size_t kMaxSourceBytes = std::size_t(1) << 20;
 // folder under a source file's name is refused with a sentence, never opened to block).
 std::string read_submission_file(const std::filesystem::path& file);
 
-SubmissionBuild build_submission(const std::filesystem::path& submission, const std::filesystem::path& work_dir);
+// Every compile and link runs in the sandbox (the same walls as the student code, see
+// grader/sandbox/README.md) under `limits`: wall-clock and CPU seconds per compile, memory,
+// processes. An #include of an absolute path, of "../" or through a macro is refused with one
+// sentence naming the file and line, and costs that file's exercise.
+inline constexpr SandboxLimits kCompileLimits{.seconds = 120, .memory_mb = 2048, .processes = 64};
+SubmissionBuild build_submission(const std::filesystem::path& submission, const std::filesystem::path& work_dir,
+                                 const SandboxLimits& limits = kCompileLimits);
 
 // Build step (the gmmlab-sandbox-pch tool): precompiles the headers every student file includes
 // into dir, with build_submission's own flags; build_submission uses it when it is there.

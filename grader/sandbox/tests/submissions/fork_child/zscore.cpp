@@ -1,4 +1,6 @@
-// Hostile: leaves a child behind in its own process group, sleeping forever; prints its pid.
+// Hostile: leaves a child behind, sleeping forever, named gmmfork-child so the test can look
+// for it (inside the sandbox's PID namespace its pid means nothing outside).
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +11,7 @@ namespace gmmlab {
 arma::mat StudentSteps::zscore(const arma::mat& raw) const {
   const pid_t child = fork();
   if (child == 0) {
+    prctl(PR_SET_NAME, "gmmfork-child");
     for (;;) pause();
   }
   std::printf("child pid %d\n", static_cast<int>(child));
