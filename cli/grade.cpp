@@ -30,8 +30,9 @@ struct GradeOptions {
   std::string submission;  // empty: this checkout's student folder
   std::string only, json, junit;
   bool verbose = false, hidden = false;
-  double timeout = 10;
-  long long memory = 2048;
+  double timeout = 10, compile_timeout = kCompileLimits.seconds;
+  long long memory = 2048, compile_memory = static_cast<long long>(kCompileLimits.memory_mb);
+  long long processes = 64;
   std::optional<std::uint64_t> seed;
 };
 
@@ -134,9 +135,12 @@ int run_grade(const GradeOptions& o) {
   // Everything the command line says is checked before anything runs or is written.
   if (!o.only.empty() && std::ranges::find(grader::exercise_names(), o.only) == grader::exercise_names().end())
     throw UsageError(fmt::format("--only is '{}'; give one of zscore, estep, mstep, em", o.only));
-  if (!(o.timeout > 0) || !std::isfinite(o.timeout))
-    throw UsageError(fmt::format("--timeout is {}; give a number of seconds above 0", o.timeout));
-  if (o.memory <= 0) throw UsageError(fmt::format("--memory is {}; give a number of megabytes above 0", o.memory));
+  // Limits that would fail every check as if the student were at fault are refused.
+  auto megabytes = [](long long mb) { return mb < 0 ? std::size_t(0) : static_cast<std::size_t>(mb); };
+  const SandboxLimits limits{o.timeout, megabytes(o.memory), megabytes(o.processes)};
+  const SandboxLimits compile_limits{o.compile_timeout, megabytes(o.compile_memory), megabytes(o.processes)};
+  check_limits(limits, "--timeout", "--memory", "--processes");
+  check_limits(compile_limits, "--compile-timeout", "--compile-memory", "--processes");
 
   const fs::path submission = o.submission.empty() ? fs::path(GMMLAB_DEFAULT_SUBMISSION) : fs::path(o.submission);
   const std::string shown = o.submission.empty() ? std::string("student/") : o.submission;
@@ -150,13 +154,16 @@ int run_grade(const GradeOptions& o) {
   const std::uint64_t content = content_seed(submission);
   const std::uint64_t seed = o.seed.value_or(content);
 
-  fmt::print("Grading {}\n", shown);
+  // The walls student code runs inside, named before anything of it runs (and in every report).
+  const std::string isolation_line = isolation().line();
+  fmt::print("Grading {}\n{}\n", shown, isolation_line);
   std::fflush(stdout);
   TempFolder work;
-  const SubmissionBuild build = build_submission(submission, work.path());
+  const SubmissionBuild build = build_submission(submission, work.path(), compile_limits);
 
   grader::ReportHeader header;
   header.submission = shown;
+  header.isolation = isolation_line;
   std::set<Exercise> broken;
   for (const FileBuild& f : build.files)
     if (!f.compiled) {
@@ -175,7 +182,6 @@ int run_grade(const GradeOptions& o) {
   const grader::Selection selection{o.only, o.hidden};
   for (const auto* c : grader::selected_checks(rubric, selection)) header.max_score += c->points;
 
-  const SandboxLimits limits{o.timeout, std::size_t(o.memory)};
   const IsolatedSteps student(build.worker, limits, "student");
   const ReferenceSteps reference;
   const bool progress = ::isatty(STDERR_FILENO);
@@ -233,6 +239,13 @@ void add_grade_command(CLI::App& app, int& exit_code) {
   c->add_flag("--hidden", o->hidden, "Also run the hidden checks (instructors)");
   c->add_option("--timeout", o->timeout, "Seconds each call into the student code may take (default 10)");
   c->add_option("--memory", o->memory, "Megabytes each call into the student code may use (default 2048)");
+  c->add_option("--processes", o->processes,
+                "Processes and threads a call or a compile of the student code may have at once (default 64)");
+  c->add_option("--compile-timeout", o->compile_timeout,
+                fmt::format("Seconds (wall clock and CPU) each compile of a student file may take (default {:g})",
+                            kCompileLimits.seconds));
+  c->add_option("--compile-memory", o->compile_memory,
+                fmt::format("Megabytes each compile of a student file may use (default {})", kCompileLimits.memory_mb));
   c->add_option("--seed", o->seed, "Seed of the hidden checks (default: from the submission's content; printed)");
   // A malformed value throws UsageError (exit 2), a submission that cannot be graded Error (1).
   c->callback([o, &exit_code] { exit_code = run_grade(*o); });

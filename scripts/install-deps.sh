@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev  # the tests (GoogleTest); OpenMP, for the benchmark's Armadillo peer, comes with GCC
+  bubblewrap libseccomp-dev util-linux  # the grader's sandbox: namespaces (bwrap), the seccomp filter, prlimit
   libarchive-dev  # the course kit: unpacking submissions, writing the student package and bundles
   python3-jsonschema unzip  # the course kit's test of Gradescope's bundle: unzipped as Gradescope does, results.json checked
   python3-skimage  # astronaut.png for the tests (public domain)

@@ -24,7 +24,7 @@ esac
 # Only what the autograder builds: the lab, the grader and the CLI. Not the viewer (Dear ImGui:
 # Ubuntu 24.04 has 1.90, the viewer is written against Debian's 1.86), the benchmark or the
 # tests, so not the full list of scripts/install-deps.sh.
-packages=(build-essential cmake libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+packages=(build-essential cmake pkg-config bubblewrap libseccomp-dev util-linux libarmadillo-dev libopencv-dev libfmt-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev libarchive-dev zlib1g-dev)
 bash "$here/gmm-lab/scripts/install-deps.sh" "${packages[@]}"  # bash: an unzip may drop the exec bit
 if ! cmake --version | awk 'NR==1 { split($3, v, "."); exit !(v[1] > 3 || (v[1] == 3 && v[2] >= 25)) }'; then

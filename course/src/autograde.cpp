@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gmmlab/sandbox.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <vector>
@@ -38,12 +40,16 @@ std::string gradescope_results(const GradeRecord& r, const fs::path& grader_json
         "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"};
     for (auto it = j.begin(); it != j.end();)
       it = std::find(documented.begin(), documented.end(), it.key()) == documented.end() ? j.erase(it) : std::next(it);
-    j["output"] = notes + j.value("output", "");
+    // The grader's output starts with the isolation line: it stays at the top.
+    std::string output = j.value("output", "");
+    const std::size_t first_line = output.starts_with("Isolation: ") ? output.find('\n') + 1 : 0;
+    output.insert(first_line, notes);
+    j["output"] = output;
     if (r.status == status::timed_out) j["output"] = j["output"].get<std::string>() + "\nGrading was stopped: it took too long.";
   } else {
     // Nothing graded: Gradescope still needs a score, and the student the reason.
     j = {{"score", 0.0},
-         {"output", fmt::format("Not graded ({}).\n{}", r.status, r.feedback)},
+         {"output", fmt::format("{}\nNot graded ({}).\n{}", isolation().line(), r.status, r.feedback)},
          {"stdout_visibility", "hidden"},
          {"tests", nlohmann::json::array()}};
   }

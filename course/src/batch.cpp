@@ -1,4 +1,5 @@
 #include "gmmlab/course/batch.hpp"
+#include "gmmlab/sandbox.hpp"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -315,8 +316,18 @@ void check_output_folder(const fs::path& folder, const char* what) {
                             folder.string()));
 }
 
+std::string check_isolation(const BatchOptions& o) {
+  const Isolation& i = isolation();
+  if (i.level == IsolationLevel::weak && !o.allow_weak_isolation)
+    throw Error("student code would run as your own user here (you are not root and this host has no user "
+                "namespaces), so a hostile submission could forge its marks; grade as root or in a container "
+                "(docs/instructor-guide.md, \"Grading a hostile class\"), or pass --allow-weak-isolation to grade anyway");
+  return i.line();
+}
+
 BatchResult grade_batch(const BatchOptions& o) {
   BatchResult result;
+  const std::string isolation_line = check_isolation(o);
   const BatchOutputs out = outputs_for(o.gradebook);
   std::vector<Submission> subs = list_submissions(o.submissions, result.skipped);
   if (!fs::is_regular_file(o.grader))
@@ -475,7 +486,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   OutputSet written;
   for (const GradeRecord& r : result.records) written.add(out.feedback_dir / (r.id + ".txt"), r.feedback);
   written.add(out.gradebook, gradebook_csv(result.records));
-  result.summary = summarize(result.records, result.skipped, out);
+  result.summary = isolation_line + "\n" + summarize(result.records, result.skipped, out);
   written.add(out.summary, result.summary);
   written.add(out.histogram, histogram_png(result.records));
   written.commit();

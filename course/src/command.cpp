@@ -77,6 +77,8 @@ void add_grade(CLI::App& course, int& exit_code) {
                 "Write over an existing gradebook, grading only new or changed submissions");
   cmd->add_flag("--force", o->force, "Write over an existing gradebook, grading every submission again");
   cmd->add_option("--grader", args->grader, "The gmmlab program that grades one submission (default: this one)");
+  cmd->add_flag("--allow-weak-isolation", o->allow_weak_isolation,
+                "Grade even where student code can only run as your own user (see the instructor guide)");
   cmd->add_flag_callback("-q,--quiet", [o] { o->progress = nullptr; }, "No progress bar");
   cmd->callback([args, o, &exit_code] {
     o->submissions = args->submissions;
@@ -152,9 +154,12 @@ void add_autograde(CLI::App& course, int& exit_code) {
   cmd->add_option("--timeout", a->batch.check_timeout, "Seconds per check")->default_val(10)->check(CLI::PositiveNumber);
   cmd->add_option("--memory", a->batch.memory_mb, "Megabytes per check")->default_val(2048)->check(CLI::PositiveNumber);
   cmd->add_option("--grader", a->grader, "The gmmlab program that grades (default: this one)");
+  cmd->add_flag("--allow-weak-isolation", a->batch.allow_weak_isolation,
+                "Grade even where student code can only run as your own user (see the instructor guide)");
   cmd->callback([a, &exit_code] {
     if (a->gradescope.empty() && a->classroom.empty())
       throw CLI::ValidationError("autograde", "give --gradescope FILE, --classroom FILE or both");
+    check_isolation(a->batch);
     // Both outputs by the rules of gmmlab/output_path.hpp, before anything is graded.
     std::vector<OutputFile> outputs;
     if (!a->gradescope.empty()) outputs.push_back({a->gradescope, "--gradescope"});

@@ -57,6 +57,9 @@ def run(cmd, cwd, env):
 
 
 work = tempfile.mkdtemp(prefix="gmmlab-gradescope-test-")
+# Open to other users as Gradescope's /autograder is: the sandbox's uid must reach the lab's
+# public headers and the built worker objects (and only those: its view holds nothing else).
+os.chmod(work, 0o755)
 try:
     bundle = os.path.join(work, "autograder.zip")
     code, tail = run([cli, "course", "gradescope", "-q", "-o", bundle, "--source", src], work, None)

@@ -85,7 +85,7 @@ std::string gradescope_json(const std::vector<CheckResult>& results, const Repor
                      {"output", output},
                      {"visibility", r.check->hidden ? "after_due_date" : "visible"}});
   }
-  std::string summary;
+  std::string summary = h.isolation.empty() ? "" : h.isolation + "\n";
   for (const auto& n : h.notes) summary += n + "\n";
   summary += fmt::format("Total: {}/{}", format_points(total_score(results)), format_points(h.max_score));
   const nlohmann::json doc = {{"score", total_score(results)},
@@ -104,6 +104,9 @@ std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeade
   out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\">\n", results.size(), failures);
   out += fmt::format("  <testsuite name=\"gmmlab grade {}\" tests=\"{}\" failures=\"{}\">\n", xml_escape(h.submission),
                      results.size(), failures);
+  if (!h.isolation.empty())
+    out += fmt::format("    <properties><property name=\"isolation\" value=\"{}\"/></properties>\n",
+                       xml_escape(h.isolation));
   for (const auto& r : results) {
     const auto dot = r.check->id.find('.');
     out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\">\n",

@@ -46,6 +46,7 @@ struct BatchOptions {
   double submission_timeout = 900;   // the whole grading of one submission, compile included
   bool force = false;                // regrade everything and overwrite the outputs
   bool update = false;               // overwrite the outputs, regrading only new or changed submissions
+  bool allow_weak_isolation = false; // grade even where student code would run as this user (see check_isolation)
   std::FILE* progress = stderr;      // nullptr: quiet
 };
 
@@ -61,6 +62,11 @@ struct BatchResult {
   int graded_now = 0, reused = 0;
   std::string summary;               // the summary's text, as written
 };
+
+// The sandbox's line for the reports ("Isolation: ..."); throws Error when this host can only
+// run student code as the grading user itself (not root, no user namespaces) and the instructor
+// did not pass --allow-weak-isolation: a class's hostile submission could then forge marks.
+std::string check_isolation(const BatchOptions& options);
 
 // Grades every submission and writes the gradebook, the feedback files, the summary and the
 // histogram. Throws Error (one sentence) for what stops the whole batch: a missing or empty

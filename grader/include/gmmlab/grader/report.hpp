@@ -13,6 +13,7 @@ namespace gmmlab::grader {
 
 struct ReportHeader {
   std::string submission;  // as the user named it
+  std::string isolation;   // the sandbox's one line (gmmlab::Isolation::line()): first in every report
   std::string replay;      // the command that replays a check's exercise, with "{only}" for its name
   std::vector<std::string> notes;  // compile errors, warnings: shown before the checks
   double max_score = 0;    // the selected checks' points
