@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,13 +15,15 @@ extern char** environ;
 
 namespace gmmlab::testing {
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd, ChildStderr err) {
+StartedCommand::StartedCommand(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                               ChildStderr err)
+    : program_(argv.at(0)) {
   const bool capture_err = err == ChildStderr::captured;
   int out_pipe[2], err_pipe[2] = {-1, -1};
   // Close-on-exec: only the dup2'd stdout/stderr reach the child. A grandchild that outlives it
   // (an X server xvfb-run failed to stop, say) must not hold the pipes open and hang the reader.
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || (capture_err && ::pipe2(err_pipe, O_CLOEXEC) != 0))
-    throw Error("cannot create a pipe for " + argv.at(0));
+    throw Error("cannot create a pipe for " + program_);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
@@ -30,25 +33,37 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::files
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  pid_t pid;
-  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   if (capture_err) ::close(err_pipe[1]);
+  out_ = out_pipe[0];
+  err_ = err_pipe[0];
   if (rc != 0) {
-    ::close(out_pipe[0]);
-    if (capture_err) ::close(err_pipe[0]);
-    throw Error("cannot start '" + argv[0] + "'");
+    ::close(out_);
+    if (err_ >= 0) ::close(err_);
+    throw Error("cannot start '" + program_ + "'");
   }
+}
+
+StartedCommand::~StartedCommand() {
+  if (waited_) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  ::close(out_);
+  if (err_ >= 0) ::close(err_);
+}
+
+CommandResult StartedCommand::wait() {
   CommandResult result;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};  // poll skips a negative fd
+  pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};  // poll skips a negative fd
   std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = capture_err ? 2 : 1;
+  int open_fds = err_ >= 0 ? 2 : 1;
   char buffer[65536];
   while (open_fds > 0) {
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      throw Error("cannot read the output of " + argv[0]);
+      throw Error("cannot read the output of " + program_);
     }
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
@@ -63,9 +78,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::files
     }
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(pid_, &status, 0);
+  waited_ = true;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& cwd, ChildStderr err) {
+  return StartedCommand(argv, cwd, err).wait();
 }
 
 }  // namespace gmmlab::testing

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace gmmlab::testing {
 
@@ -16,12 +18,35 @@ TempDir::TempDir() {
   std::string pattern = (fs::temp_directory_path() / "gmmlab-test-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
+  fs::permissions(path_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
   fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
   fs::remove_all(path_, ec);
+}
+
+std::vector<int> processes_named(const std::string& comm) {
+  std::vector<int> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string pid = e.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "comm");
+    std::string name;
+    if (std::getline(in, name) && name == comm) found.push_back(std::stoi(pid));
+  }
+  return found;
+}
+
+bool eventually(const std::function<bool()>& done, double seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
 }
 
 fs::path sample_photo(const std::string& name) { return fs::path(GMMLAB_SAMPLE_DIR) / name; }

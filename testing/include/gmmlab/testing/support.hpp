@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the test suites. Nothing here is part of the product.
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 namespace gmmlab::testing {
 
 // A fresh folder under the system's temp dir, removed with everything in it at scope exit.
+// Others may pass through it (0711), not list it: the grader's sandbox runs student code as
+// another uid, which must reach the workers and folders a test puts here.
 class TempDir {
  public:
   TempDir();
@@ -28,6 +31,14 @@ std::filesystem::path sample_photo(const std::string& name = "chelsea.png");
 std::filesystem::path astronaut_photo();
 
 void write_file(const std::filesystem::path& path, const std::string& bytes);
+
+// The PIDs of the processes whose name (/proc/PID/comm, as set by prctl(PR_SET_NAME)) is
+// `comm`: how a test finds a process of the student's, whose own PID it cannot know (inside the
+// sandbox's PID namespace the student sees other numbers).
+std::vector<int> processes_named(const std::string& comm);
+
+// Waits up to `seconds` for `done()`; true when it came.
+bool eventually(const std::function<bool()>& done, double seconds);
 std::string read_file(const std::filesystem::path& path);
 
 // Points drawn from a known mixture (means K x d, covariances, priors), seeded.
