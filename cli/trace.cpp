@@ -71,7 +71,7 @@ int run_record(const RecordOptions& o) {
     // The trace up to the failure is what the student needs, so it is written (said as a note:
     // the one error line is the driver's, which names the iteration and the half-step itself,
     // as `segment` prints it); the exit code still says the run did not finish.
-    fmt::print(stderr, "note: the trace of the {} complete iterations before it was written to {}\n",
+    fmt::print(stderr, "note: the trace up to where EM stopped ({} complete iterations) was written to {}\n",
                t.end.iterations, o.output);
     throw Error(t.end.message);
   }

@@ -514,7 +514,7 @@ INSTANTIATE_TEST_SUITE_P(
              {"the folder 'loop' cannot be reached: it leads round a loop of symbolic links"}, {}, "", false,
              {"does not exist"}},
         Case{"RecordACollapse", {"trace", "record", "grey-as-colour.png", "-q", "--reg-covar", "0", "-o", "g.trace.json"},
-             1, {"gmmlab: EM stopped at iteration 1: the covariance of component", "note: the trace of the 0 complete"},
+             1, {"gmmlab: EM stopped at iteration 1: the covariance of component", "note: the trace up to where EM stopped (0 complete iterations) was written to g.trace.json"},
              {"g.trace.json"}, "", false, {"M-step: EM stopped"}},
         Case{"TraceClaimsAHugePhoto", {"trace", "film", "huge-photo.trace.json", "-o", "f.png"}, 1,
              {"'huge-photo.trace.json' is damaged", "add up to 2400 pixels", "1000000000 x 1000000000"}, {}, "", false,

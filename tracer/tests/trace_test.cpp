@@ -121,6 +121,15 @@ TEST(TraceFile, NumbersThatMakeNoSenseAreRefusedButAStudentsOwnMistakesAreShown)
             std::string::npos);
   EXPECT_EQ(error_of(priors_doubled, "student"), "");
   EXPECT_EQ(error_of(soft_count_off, "student"), "");
+  // Any implementation not known to be right: a planted mistake, the sandbox's student.
+  EXPECT_EQ(error_of(priors_doubled, "planted"), "");
+  const auto negative_soft_count = [](auto& j) {
+    auto& n = j["iterations"][0]["soft_counts"];
+    n[1] = n[1].template get<double>() + n[0].template get<double>() + 1;
+    n[0] = -1.0;
+  };
+  EXPECT_EQ(error_of(negative_soft_count, "student"), "");  // a wrong E-step's negative gamma
+  EXPECT_NE(error_of(negative_soft_count, "reference").find("the soft counts N_k of iteration 1"), std::string::npos);
   for (const char* who : {"textbook", "student"}) {
     EXPECT_NE(error_of(negative_variance, who).find("the covariance of component 1 is not positive definite"),
               std::string::npos)
