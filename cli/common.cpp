@@ -2,15 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/image.hpp"
 #include "gmmlab/mixture_json.hpp"
 #include "gmmlab/reference.hpp"
+#include "gmmlab/worker_pool.hpp"
 
 namespace fs = std::filesystem;
 
@@ -45,39 +48,45 @@ std::uint64_t parse_seed(const std::string& text) {
   return seed;
 }
 
-// --threads, or OMP_NUM_THREADS bounded: the worker pool (gmmlab/worker_pool.hpp) starts every
-// thread it is told to, and thousands of threads only compete for a few cores.
-int bounded_threads(int requested) {
-  if (requested > 0) return requested;
-  const char* env = std::getenv("OMP_NUM_THREADS");
-  if (env == nullptr) return 0;
-  const long first = std::strtol(env, nullptr, 10);  // "8", or "8,4" for nested levels
-  if (first <= kMaxThreads) return 0;
-  fmt::print(stderr, "note: OMP_NUM_THREADS={} is more than {} threads; using {}\n", env, kMaxThreads, kMaxThreads);
-  return kMaxThreads;
+// The flags of the fields the core and the pipeline name in their sentences (FieldError): the
+// user typed the flag, so the sentence says the flag.
+const std::map<std::string, std::string>& flag_of_field() {
+  static const std::map<std::string, std::string> flags{
+      {"k", "-k"}, {"max_iterations", "--iterations"}, {"tolerance", "--tol"}, {"ridge", "--reg-covar"}};
+  return flags;
+}
+
+// Runs `f`, saying a FieldError it throws with the field's flag.
+template <class F>
+auto in_flags(F&& f) {
+  try {
+    return f();
+  } catch (const FieldError& e) {
+    const auto flag = flag_of_field().find(e.field());
+    if (flag == flag_of_field().end()) throw;
+    throw e.said_as(flag->second);
+  }
 }
 
 }  // namespace
 
 ProblemSpec problem_spec(const RunOptions& o) {
-  if (o.k_given && o.k < 1) throw UsageError(fmt::format("-k is {}; give at least 1 component", o.k));
-  if (o.k_given && o.k > kMaxComponents)
-    throw UsageError(fmt::format("-k is {}; give at most {} components (a few are usual: 2 to 10)", o.k,
-                                 kMaxComponents));
+  ProblemSpec spec;
+  if (o.k_given) spec.k = in_flags([&] { return checked_components(o.k); });
   if (o.threads < 0 || o.threads > kMaxThreads)
     throw UsageError(fmt::format("--threads is {}; give 1 to {} (0 for the default; this machine has {} cores)",
                                  o.threads, kMaxThreads, std::thread::hardware_concurrency()));
-  validate(o.em);
-  ProblemSpec spec;
+  in_flags([&] { validate(o.em); });
   spec.image = o.image.empty() ? sample_image() : fs::path(o.image);
-  spec.k = arma::uword(o.k);
+  // Before any output is checked: a photo that is not there is the first thing to say.
+  check_image_file(spec.image);
   spec.seed = parse_seed(o.seed);
   spec.reg_covar = o.em.reg_covar;
   if (!o.init.empty()) {
     // K comes from the file, before the output names and the memory check use it.
-    spec.init = fs::path(o.init);
-    const arma::uword k = mixture_file_components(*spec.init);
-    if (o.k_given && arma::uword(o.k) != k)
+    spec.init = InitFile{fs::path(o.init), read_mixture_file_shapes(o.init)};
+    const arma::uword k = spec.init->mixture.components();
+    if (o.k_given && spec.k != k)
       throw UsageError(fmt::format("-k {} disagrees with the {} components of --init '{}'; leave -k out or give a "
                                    "matching mixture",
                                    o.k, k, o.init));
@@ -86,13 +95,21 @@ ProblemSpec problem_spec(const RunOptions& o) {
   return spec;
 }
 
-Problem prepare_problem(const RunOptions& o, const Steps& steps, bool keep_raw_pixels) {
-  ProblemSpec spec = problem_spec(o);
+Problem prepare_problem(const ProblemSpec& spec_in, const RunOptions& o, const Steps& steps, bool keep_raw_pixels) {
+  ProblemSpec spec = spec_in;
   spec.keep_raw_pixels = keep_raw_pixels;
-  set_reference_threads(bounded_threads(o.threads));
-  Problem p = prepare(spec, steps);
+  if (const auto env = omp_num_threads(); env && o.threads == 0 && env->given > env->used)
+    fmt::print(stderr, "note: OMP_NUM_THREADS={} is more than {} threads; using {}\n", std::getenv("OMP_NUM_THREADS"),
+               kMaxThreads, env->used);
+  set_reference_threads(o.threads);
+  Problem p = in_flags([&] { return prepare(spec, steps); });
   for (const std::string& note : p.image.notes) fmt::print(stderr, "note: {}\n", note);
   return p;
+}
+
+std::string last_log_likelihood(const std::vector<double>& ll) {
+  return ll.empty() ? "no E-step ran, so there is no log-likelihood (the initial mixture is the result)"
+                    : fmt::format("log-likelihood {:.6e}", ll.back());
 }
 
 void refuse_empty_output_names(CLI::App& app) {

@@ -26,15 +26,15 @@ struct RunOptions {
 // --impl and --threads on a subcommand.
 void add_run_options(CLI::App& command, RunOptions& options);
 
-// The most components and threads a run accepts: more is a typo, not a request (a K this
-// large needs gigabytes for the smallest photo; the worker pool would start every thread asked for).
-constexpr long long kMaxComponents = 100000;
-constexpr int kMaxThreads = 256;
-
-// Validates the options (one clear sentence each; gmmlab::UsageError, exit 2, for a value out
-// of range) and turns them into a ProblemSpec. With --init, K is the mixture file's, and an
-// explicit -k that disagrees is refused.
+// Validates the options once (one clear sentence each, in the flags' words; gmmlab::UsageError,
+// exit 2, for a value out of range), checks that the photo is a file that can be read, and
+// turns them into a ProblemSpec. With --init, the mixture file is read here, once, and K is
+// its own; an explicit -k that disagrees is refused.
 ProblemSpec problem_spec(const RunOptions& options);
+
+// "log-likelihood -1.950133e+05", the last E-step's, or that no E-step ran (--iterations 0):
+// a 0 would read as a value.
+std::string last_log_likelihood(const std::vector<double>& log_likelihoods);
 
 // Makes every option of `app` and its subcommands that names an output (-o/--output, --soft,
 // --json, --junit, --save-student, --save-reference, --gradescope, --classroom) refuse an empty
@@ -42,8 +42,10 @@ ProblemSpec problem_spec(const RunOptions& options);
 // "not given" and write the default name.
 void refuse_empty_output_names(CLI::App& app);
 
-// Loads, Z-scores and initialises; also applies --threads. Prints notes about the image.
-Problem prepare_problem(const RunOptions& options, const Steps& steps, bool keep_raw_pixels = false);
+// Loads, Z-scores and initialises the problem problem_spec made; also applies --threads (and
+// says when OMP_NUM_THREADS was lowered). Prints notes about the image.
+Problem prepare_problem(const ProblemSpec& spec, const RunOptions& options, const Steps& steps,
+                        bool keep_raw_pixels = false);
 
 
 }  // namespace gmmlab::cli

@@ -56,7 +56,7 @@ int run_segment(const SegmentOptions& o) {
 
   // Check every output before the work, so a bad path costs nothing.
   std::vector<fs::path> inputs{spec.image};
-  if (spec.init) inputs.push_back(*spec.init);
+  if (spec.init) inputs.push_back(spec.init->path);
   const fs::path output = o.output.empty() ? fs::path(default_output(spec.image, spec.k)) : fs::path(o.output);
   std::vector<OutputFile> outputs{{output, "-o"}};
   if (!o.soft.empty()) outputs.push_back({o.soft, "--soft"});
@@ -65,7 +65,7 @@ int run_segment(const SegmentOptions& o) {
   check_picture_name(output, "-o");
   if (!o.soft.empty()) check_picture_name(o.soft, "--soft");
 
-  const Problem p = prepare_problem(o.run, *steps);
+  const Problem p = prepare_problem(spec, o.run, *steps);
   ProgressBar progress(stderr);
   auto t = std::chrono::steady_clock::now();
   const EmOutcome outcome = run_em(*steps, p.x, p.initial, o.run.em, o.quiet ? nullptr : &progress);
@@ -115,9 +115,9 @@ int run_segment(const SegmentOptions& o) {
   written.commit();
 
   const auto share = [&](double s) { return fmt::format("{:.2f} s ({:.0f}%)", s, 100 * s / total); };
-  fmt::print("{} EM {} after {} iterations; log-likelihood {:.6e}\n", steps->name(),
+  fmt::print("{} EM {} after {} iterations; {}\n", steps->name(),
              outcome.converged() ? "converged" : "reached the iteration cap", outcome.iterations,
-             outcome.log_likelihood.empty() ? 0.0 : outcome.log_likelihood.back());
+             last_log_likelihood(outcome.log_likelihood));
   fmt::print("time: load {}, z-score {}, k-means {}, EM {}, pictures {}; total {:.2f} s\n", share(p.seconds_load),
              share(p.seconds_zscore), share(p.seconds_init), share(seconds_em), share(seconds_output), total);
   fmt::print("segmentation written to {}\n", output.string());

@@ -58,24 +58,26 @@ int run_record(const RecordOptions& o) {
   const std::unique_ptr<Steps> steps = make_implementation(o.run.impl);
   const ProblemSpec spec = problem_spec(o.run);
   std::vector<fs::path> inputs{spec.image};
-  if (spec.init) inputs.push_back(*spec.init);
+  if (spec.init) inputs.push_back(spec.init->path);
   check_outputs({{o.output, "-o"}}, inputs);
 
-  const Problem p = prepare_problem(o.run, *steps);
+  const Problem p = prepare_problem(spec, o.run, *steps);
   ProgressBar progress(stderr);
   const Trace t = record_problem(*steps, spec, p, o.run.em, o.quiet ? nullptr : &progress);
   write_trace(t, o.output);
   for (const TraceIteration& it : t.iterations)
     for (const ComponentEvent& e : it.events) fmt::print(stderr, "note: {}\n", e.describe());
   if (t.end.failed_iteration && t.end.failed_half_step) {
-    // The trace up to the failure is what the student needs, so it is written; the exit code
-    // still says the run did not finish.
-    fmt::print("trace of the {} complete iterations before it written to {}\n", t.end.iterations, o.output);
-    throw Error(fmt::format("EM stopped at iteration {}, {}: {}", *t.end.failed_iteration,
-                            half_step_name(*t.end.failed_half_step), t.end.message));
+    // The trace up to the failure is what the student needs, so it is written (said as a note:
+    // the one error line is the driver's, which names the iteration and the half-step itself,
+    // as `segment` prints it); the exit code still says the run did not finish.
+    fmt::print(stderr, "note: the trace up to where EM stopped ({} complete iterations) was written to {}\n",
+               t.end.iterations, o.output);
+    throw Error(t.end.message);
   }
-  fmt::print("{} EM {}; final log-likelihood {:.9e}\n", t.settings.implementation, ending_summary(t),
-             t.iterations.empty() ? 0.0 : t.iterations.back().log_likelihood);
+  std::vector<double> ll;
+  for (const TraceIteration& it : t.iterations) ll.push_back(it.log_likelihood);
+  fmt::print("{} EM {}; final {}\n", t.settings.implementation, ending_summary(t), last_log_likelihood(ll));
   fmt::print("trace written to {} (see it with 'gmmlab trace show {}')\n", o.output, o.output);
   return to_int(ExitCode::success);
 }
@@ -139,19 +141,19 @@ int run_compare(const CompareOptions& o) {
   const ReferenceSteps reference;
   const ProblemSpec spec = problem_spec(o.run);
   std::vector<fs::path> inputs{spec.image};
-  if (spec.init) inputs.push_back(*spec.init);
+  if (spec.init) inputs.push_back(spec.init->path);
   std::vector<OutputFile> outputs;
   if (!o.save_student.empty()) outputs.push_back({o.save_student, "--save-student"});
   if (!o.save_reference.empty()) outputs.push_back({o.save_reference, "--save-reference"});
   check_outputs(outputs, inputs);
 
-  const Problem p = prepare_problem(o.run, reference, /*keep_raw_pixels=*/true);  // the student's Z-score needs them
+  const Problem p = prepare_problem(spec, o.run, reference, /*keep_raw_pixels=*/true);  // the student's Z-score needs them
   const bool zscore_agrees = compare_zscore(*other, p, o.tol);
   const Trace mine = record_problem(*other, spec, p, o.run.em);
   const Trace theirs = record_problem(reference, spec, p, o.run.em);
   OutputSet saved;
-  if (!o.save_student.empty()) saved.add(o.save_student, trace_to_json(mine).dump(1) + "\n");
-  if (!o.save_reference.empty()) saved.add(o.save_reference, trace_to_json(theirs).dump(1) + "\n");
+  if (!o.save_student.empty()) saved.add(o.save_student, trace_file_bytes(mine, o.save_student));
+  if (!o.save_reference.empty()) saved.add(o.save_reference, trace_file_bytes(theirs, o.save_reference));
   saved.commit();
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
@@ -196,6 +198,8 @@ int run_plot(const PictureOptions& o) {
   const Trace t = read_trace(o.trace);
   check_picture_output(o, t);
   write_picture(plot_log_likelihood(t), o.output);
+  if (const std::string why = undrawn_changes(t); !why.empty())
+    fmt::print(stderr, "note: the lower panel is empty: {}\n", why);
   fmt::print("log-likelihood curve written to {}\n", o.output);
   return to_int(ExitCode::success);
 }

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -110,6 +111,43 @@ class Fixtures {
     write_file(dir_ / "collapsed-nowhere.trace.json",
                replace(trace, "\"reason\": *\"iteration_cap\"", "\"reason\": \"collapsed\""));
     write_file(dir_ / "huge-number.trace.json", replace(trace, "\"tolerance\": *[^,\n}]+", "\"tolerance\": 1e999"));
+    make_traces_that_make_no_sense(nlohmann::json::parse(trace));
+    // A trace recorded in a folder of its own, naming its photo by a relative path (issue 22).
+    fs::create_directories(dir_ / "rec");
+    fs::copy_file(dir_ / "p.png", dir_ / "rec" / "q.png");
+    const CommandResult q = gmmlab_in(dir_ / "rec", {"trace", "record", "q.png", "--iterations", "3", "-q", "-o",
+                                                     "q.trace.json"});
+    if (q.exit_code != 0) throw std::runtime_error("cannot record the fixture trace in rec/: " + q.err);
+    // A photo whose default output name (stem + "-k3.png") is 256 bytes, one more than a name may have.
+    fs::copy_file(dir_ / "p.png", dir_ / (std::string(249, 'x') + ".png"));
+  }
+
+  // Copies of the recorded trace whose shapes are right but whose numbers no run gives.
+  void make_traces_that_make_no_sense(const nlohmann::json& trace) {
+    const auto write_damaged = [&](const char* name, const std::function<void(nlohmann::json&)>& damage) {
+      nlohmann::json j = trace;
+      damage(j);
+      write_file(dir_ / name, j.dump());
+    };
+    write_damaged("huge-photo.trace.json", [](nlohmann::json& j) {
+      j["input"]["height"] = 1000000000;
+      j["input"]["width"] = 1000000000;
+    });
+    write_damaged("priors.trace.json", [](nlohmann::json& j) { j["iterations"][1]["mixture"]["priors"][0] = 0.9; });
+    write_damaged("negative-variance.trace.json",
+                  [](nlohmann::json& j) { j["iterations"][0]["mixture"]["covariances"][0][0][0] = -5.0; });
+    write_damaged("soft-counts.trace.json", [](nlohmann::json& j) {
+      j["iterations"][0]["soft_counts"][0] = j["iterations"][0]["soft_counts"][0].get<double>() + 1000;
+    });
+    write_damaged("nul-path.trace.json", [](nlohmann::json& j) { j["input"]["path"] = std::string("p\0.png", 6); });
+    // A run whose log-likelihood never changes (with tolerance 0, EM goes on to the cap).
+    write_damaged("flat.trace.json", [](nlohmann::json& j) {
+      j["options"]["tolerance"] = 0.0;
+      for (auto& it : j["iterations"]) {
+        it["log_likelihood"] = j["iterations"][0]["log_likelihood"];
+        if (!it["change"].is_null()) it["change"] = 0.0;
+      }
+    });
   }
 
   static std::string mixture_json(int k, const std::string& first_mean) {
@@ -147,13 +185,16 @@ std::map<std::string, std::string> snapshot(const fs::path& dir) {
     struct stat st {};
     ::lstat(e.path().c_str(), &st);
     std::string what;
-    if (S_ISREG(st.st_mode)) what = "file:" + read_file(e.path());
+    // A file of gigabytes (a case's sparse file) by its size: reading it would take the memory.
+    if (S_ISREG(st.st_mode) && st.st_size > (64 << 20)) what = "file of " + std::to_string(st.st_size) + " bytes";
+    else if (S_ISREG(st.st_mode)) what = "file:" + read_file(e.path());
     else if (S_ISLNK(st.st_mode)) what = "link:" + fs::read_symlink(e.path()).string();
     else if (S_ISFIFO(st.st_mode)) what = "fifo";
     else if (S_ISCHR(st.st_mode)) what = "char:" + std::to_string(st.st_rdev);
     else if (S_ISDIR(st.st_mode)) what = "folder";
     else what = "other";
-    out[fs::relative(e.path(), dir).string()] = what;
+    // Lexically: fs::relative resolves links, and the loop of links has nothing to resolve to.
+    out[e.path().lexically_relative(dir).string()] = what;
   }
   return out;
 }
@@ -166,8 +207,9 @@ struct Case {
   std::vector<std::string> may_change = {};    // the only files it may create or replace
   std::string shell_prefix = {};               // e.g. "OMP_NUM_THREADS=100000" or "ulimit -f 1;"
   bool needs_root = false;                     // mknod
-  std::vector<std::string> absent_words = {};  // none of these in stderr
+  std::vector<std::string> absent_words = {};  // none of these in stderr or stdout
   std::string program = "gmmlab";              // or "gmmlab-viewer"
+  std::vector<std::string> out_words = {};     // each in stdout (what a successful run says)
 };
 
 // A case of gmmlab-viewer's, run without a display: what it refuses, it refuses before the
@@ -191,6 +233,7 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   fs::create_symlink("target.png", dir / "link.png");
   fs::create_symlink("p.png", dir / "photo-link.png");
   fs::create_symlink("nowhere.png", dir / "dangling.png");
+  fs::create_directory_symlink("loop", dir / "loop");  // a folder that is a loop of links
   fs::create_symlink("sub/zscore.cpp", dir / "zscore-link.cpp");
   fs::create_symlink("target.png", dir / "gb-histogram.png");  // what `course grade -o gb.csv` would draw
   fs::create_directory_symlink(".", dir / "fb-feedback");        // `course grade -o fb.csv`'s feedback folder
@@ -247,7 +290,8 @@ TEST_P(Hardening, GetsItsExitCodeAndOneTrueSentenceAndChangesNothingElse) {
   }
   for (const std::string& w : c.words) EXPECT_NE(r.err.find(w), std::string::npos) << "'" << w << "' in:\n" << r.err;
   for (const std::string& w : c.absent_words)
-    EXPECT_EQ(r.err.find(w), std::string::npos) << "'" << w << "' must not be in:\n" << r.err;
+    EXPECT_EQ((r.err + r.out).find(w), std::string::npos) << "'" << w << "' must not be in:\n" << r.err << r.out;
+  for (const std::string& w : c.out_words) EXPECT_NE(r.out.find(w), std::string::npos) << "'" << w << "' in:\n" << r.out;
   const auto after = snapshot(dir.path());
   for (const auto& [name, what] : before)
     if (std::find(c.may_change.begin(), c.may_change.end(), name) == c.may_change.end()) {
@@ -445,8 +489,71 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"CoursePackageEmptyOutputName", {"course", "package", "-o", ""}, 2, {"-o '' is an empty output name"}},
         viewer_case("ViewerEmptyStateFileName", {"p.png", "--state-file", ""}, 2, {"'' is an empty output name"}),
         Case{"AutogradeResultsIsAFifo", {"course", "autograde", "sub", "--gradescope", "fifo"}, 1,
-             {"--gradescope 'fifo' is a FIFO"}}),
+             {"--gradescope 'fifo' is a FIFO"}},
+        // 16. A trace names its photo relative to its own folder, for every reader (issue 22).
+        Case{"PlotOverATracedPhotoNamedRelatively", {"trace", "plot", "rec/q.trace.json", "-o", "rec/q.png"}, 2,
+             {"-o 'rec/q.png' is the input file 'rec/q.png'"}},
+        Case{"FilmFindsThePhotoBesideItsTrace", {"trace", "film", "rec/q.trace.json", "-o", "f.png"}, 0, {}, {"f.png"}},
+        Case{"RecordNamesThePhotoFromTheTracesFolder",
+             {"trace", "record", "p.png", "--iterations", "1", "-q", "-o", "rec/r.trace.json"}, 0, {},
+             {"rec/r.trace.json"}},
+        viewer_case("ViewerSaveLabelsOverATracedPhotoNamedRelatively",
+                    {"--trace", "rec/q.trace.json", "--script", "save labels rec/q.png"}, 2,
+                    {"'rec/q.png' is the input file 'rec/q.png'"}),
+        // 17. Each sentence says what is wrong with what was given.
+        Case{"MissingPhotoWithALongName", {"segment", std::string(300, 'a') + ".png"}, 1,
+             {"does not exist", "a name in it is 304 bytes, more than the 255"}, {}, "", false, {"-o", "cannot be written"}},
+        Case{"DefaultOutputNameTooLong", {"segment", std::string(249, 'x') + ".png", "-q"}, 1,
+             {"its file name is 256 bytes, more than the 255", "give a shorter name"}, {}, "", false,
+             {"choose a folder you can write to"}},
+        Case{"OutputNameOfTheMostBytes", segment_p({"--iterations", "1", "-o", std::string(251, 'o') + ".png"}), 0, {},
+             {std::string(251, 'o') + ".png"}},
+        Case{"OutputInsideAFile", segment_p({"-o", "target.png/x.png"}), 1, {"'target.png' is a file, not a folder"},
+             {}, "", false, {"does not exist"}},
+        Case{"OutputInsideALinkLoop", segment_p({"-o", "loop/x.png"}), 1,
+             {"the folder 'loop' cannot be reached: it leads round a loop of symbolic links"}, {}, "", false,
+             {"does not exist"}},
+        Case{"RecordACollapse", {"trace", "record", "grey-as-colour.png", "-q", "--reg-covar", "0", "-o", "g.trace.json"},
+             1, {"gmmlab: EM stopped at iteration 1: the covariance of component", "note: the trace up to where EM stopped (0 complete iterations) was written to g.trace.json"},
+             {"g.trace.json"}, "", false, {"M-step: EM stopped"}},
+        Case{"TraceClaimsAHugePhoto", {"trace", "film", "huge-photo.trace.json", "-o", "f.png"}, 1,
+             {"'huge-photo.trace.json' is damaged", "add up to 2400 pixels", "1000000000 x 1000000000"}, {}, "", false,
+             {"the film needs"}},
+        Case{"NoIterationsNoLogLikelihood", segment_p({"--iterations", "0", "-o", "z.png"}), 0, {}, {"z.png"}, "", false,
+             {"0.000000e+00"}, "gmmlab", {"no E-step ran, so there is no log-likelihood"}},
+        Case{"PlotOfALogLikelihoodThatNeverChanges", {"trace", "plot", "flat.trace.json", "-o", "curve.png"}, 0,
+             {"the log-likelihood never changed: its 4 changes are all 0"}, {"curve.png"}, "", false,
+             {"needs two iterations"}},
+        // 18. Traces are checked for sense when read, in every command that reads them.
+        Case{"TracePriorsDoNotSumToOne", {"trace", "show", "priors.trace.json"}, 1,
+             {"is damaged: in the mixture of iteration 2, the priors sum to"}},
+        Case{"TraceNegativeVariance", {"trace", "film", "negative-variance.trace.json", "-o", "f.png"}, 1,
+             {"is damaged: in the mixture of iteration 1, the covariance of component 1 is not positive definite"}},
+        Case{"TraceSoftCountsDoNotAddUp", {"trace", "diff", "soft-counts.trace.json", "run.trace.json"}, 1,
+             {"the soft counts N_k of iteration 1 add up to 3400", "not to the 2400 pixels"}},
+        Case{"TraceNulInThePhotoPath", {"trace", "film", "nul-path.trace.json", "-o", "f.png"}, 1,
+             {"\"path\" of \"input\" holds a NUL character", "record it again with 'gmmlab trace record'"}},
+        Case{"TraceOfMoreThanAGibibyte", {"trace", "show", "big.trace.json"}, 1,
+             {"is 1150000000 bytes (1.07 GiB), more than the 1073741824 bytes (1 GiB)"}, {"big.trace.json"},
+             "truncate -s 1150000000 big.trace.json;"}),
     [](const auto& info) { return info.param.name; });
+
+// A trace written into another folder stores its photo's path from there, so that a reader in
+// any folder finds the photo, and the photo is an input wherever the trace is read from.
+TEST(HardeningTraces, ThePhotoIsStoredRelativeToTheTracesFolder) {
+  TempDir dir;
+  fs::copy_file(Fixtures::get().path() / "p.png", dir / "p.png");
+  fs::create_directories(dir / "out");
+  CommandResult r = Fixtures::gmmlab_in(dir.path(), {"trace", "record", "p.png", "--iterations", "1", "-q", "-o",
+                                                     "out/run.trace.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "out" / "run.trace.json"))["input"]["path"], "../p.png");
+  r = Fixtures::gmmlab_in(dir / "out", {"trace", "plot", "run.trace.json", "-o", "../p.png"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("is the input file '../p.png'"), std::string::npos) << r.err;
+  r = Fixtures::gmmlab_in(dir / "out", {"trace", "film", "run.trace.json", "-o", "film.png"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
 
 TEST(HardeningPhotos, ExifOrientationTurnsThePhotoAsImreadDoes) {
   TempDir dir;

@@ -18,6 +18,7 @@
 #include "gmmlab/json_file.hpp"
 #include "gmmlab/palette.hpp"
 #include "gmmlab/mixture_json.hpp"
+#include "trace_sense.hpp"
 
 namespace gmmlab {
 
@@ -250,7 +251,7 @@ TraceSettings settings_from_json(const JsonFields& f, const json& o) {
   s.k = arma::uword(whole(f, o, "k", where, 1));
   s.seed = f.unsigned_integer(o, "seed", where);
   if (const json& init = f.field(o, "init", where); init.is_string())
-    s.init = init.get<std::string>();
+    s.init = f.text(o, "init", where);
   else if (!init.is_null())
     f.fail("\"init\" of \"options\" is neither a file name nor null");
   s.em.max_iterations = whole(f, o, "max_iterations", where);
@@ -353,6 +354,7 @@ Trace trace_from_json(const json& j, const std::string& source) {
     t.iterations.push_back(iteration_from_json(f, its[i], i, i + 1 == its.size(), k, d));
   t.end = end_from_json(f, f.field(j, "end", "the trace"));
   check_ending(f, t);
+  check_sense(f, t);
   return t;
 }
 
@@ -412,11 +414,40 @@ std::string gunzip(const std::string& bytes, const std::string& source) {
 
 }  // namespace
 
-void write_trace(const Trace& t, const std::filesystem::path& path) {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The one rule for the photo's path in a trace file: relative to the trace's own folder (or
+// absolute), so that every reader finds the same photo wherever it runs, and the "never
+// overwrite an input" rule sees it. In memory it is a path from the working folder.
+std::string photo_path_to_store(const std::string& photo, const fs::path& trace_file) {
+  const fs::path p(photo);
+  if (p.is_absolute()) return photo;
+  const fs::path absolute = fs::absolute(p).lexically_normal();
+  const fs::path relative = absolute.lexically_relative(fs::absolute(trace_file).parent_path().lexically_normal());
+  return (relative.empty() ? absolute : relative).string();
+}
+
+std::string photo_path_read(const std::string& stored, const fs::path& trace_file) {
+  const fs::path p(stored);
+  if (p.is_absolute() || !trace_file.has_parent_path()) return stored;
+  return (trace_file.parent_path() / p).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string trace_file_bytes(const Trace& t, const std::filesystem::path& path) {
+  json j = trace_to_json(t);
+  j["input"]["path"] = photo_path_to_store(t.input.path, path);
   // Compact: a 500-iteration trace of the sample is a third smaller than indented, and `trace
   // show` is the way to read it.
-  const std::string text = trace_to_json(t).dump() + "\n";
-  write_text_file(wants_gzip(path) ? gzip(text) : text, path);
+  const std::string text = j.dump() + "\n";
+  return wants_gzip(path) ? gzip(text) : text;
+}
+
+void write_trace(const Trace& t, const std::filesystem::path& path) {
+  write_text_file(trace_file_bytes(t, path), path);
 }
 
 Trace read_trace(const std::filesystem::path& path) {
@@ -426,7 +457,9 @@ Trace read_trace(const std::filesystem::path& path) {
                           [](const std::string& bytes, const std::string& source) {
                             return is_gzip(bytes) ? gunzip(bytes, source) : bytes;
                           }};
-  return trace_from_json(read_json_file(path, kind), kind.source(path));
+  Trace t = trace_from_json(read_json_file(path, kind), kind.source(path));
+  t.input.path = photo_path_read(t.input.path, path);
+  return t;
 }
 
 // ---- show -----------------------------------------------------------------------------------

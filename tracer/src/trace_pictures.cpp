@@ -83,6 +83,17 @@ std::string image_name(const Trace& t) { return std::filesystem::path(t.input.pa
 
 }  // namespace
 
+std::string undrawn_changes(const Trace& t) {
+  int changes = 0;
+  for (const auto& it : t.iterations) {
+    if (it.change && *it.change != 0) return {};
+    changes += it.change.has_value();
+  }
+  if (changes == 0) return "the curve of changes needs two iterations, and this trace holds one";
+  return fmt::format("the log-likelihood never changed: its {} changes are all 0, which a log scale cannot draw",
+                     changes);
+}
+
 cv::Mat plot_log_likelihood(const Trace& t) {
   if (t.iterations.empty())
     throw Error(fmt::format("the trace of '{}' holds no log-likelihood to plot: {}", t.input.path,
@@ -134,7 +145,7 @@ cv::Mat plot_log_likelihood(const Trace& t) {
   draw_axes(img, bottom, "iteration", "|change|", true);
   bool fell = false;
   if (steps.empty()) {
-    text_centred(img, "nothing to show: the curve needs two iterations",
+    text_centred(img, "nothing to show: " + undrawn_changes(t),
                  {bottom.area.x + bottom.area.width / 2, bottom.area.y + bottom.area.height / 2}, 0.55, kMuted);
   } else {
     std::vector<cv::Point> pts;

@@ -16,7 +16,14 @@ Image load_traced_photo(const Trace& t, const std::filesystem::path& path, const
   if (content_hash(path) != t.input.content_hash)
     throw Error(fmt::format("'{}' is not the photo the trace was recorded on (its content differs); {}", path.string(),
                             what_to_do));
-  return load_image(path, int(t.settings.k));
+  Image image = load_image(path, int(t.settings.k));
+  // The same bytes, so the same photo: a size that disagrees is the trace's mistake.
+  if (image.height != t.input.height || image.width != t.input.width || image.channels != t.input.channels)
+    throw Error(fmt::format("the trace is damaged: it says its photo '{}' is {} x {} pixels with {} channels, but that "
+                            "photo (the same bytes) is {} x {} with {}; record it again with 'gmmlab trace record'",
+                            path.string(), t.input.width, t.input.height, t.input.channels, image.width, image.height,
+                            image.channels));
+  return image;
 }
 
 TraceInput trace_input(const ProblemSpec& spec, const Problem& problem) {
@@ -28,7 +35,7 @@ TraceSettings trace_settings(const ProblemSpec& spec, const Problem& problem, co
   TraceSettings s;
   s.k = spec.k;
   s.seed = spec.seed;
-  s.init = spec.init ? spec.init->string() : std::string();
+  s.init = spec.init ? spec.init->path.string() : std::string();
   s.em = em;
   s.zscore = problem.zscore_by;
   return s;

@@ -92,6 +92,55 @@ TEST(TraceFile, DamagedFieldsAreNamed) {
             "record it again with 'gmmlab trace record'");
 }
 
+// Numbers no run records are refused; a student's run may still break what only right
+// formulas keep (priors summing to 1, N_k adding up to N), and its trace shows the student where.
+TEST(TraceFile, NumbersThatMakeNoSenseAreRefusedButAStudentsOwnMistakesAreShown) {
+  TempDir dir;
+  const SmallProblem p = small_problem(small_photo(dir), 3, 2);
+  const nlohmann::json good = trace_to_json(record(TextbookSteps(), p));
+  auto error_of = [&](const std::function<void(nlohmann::json&)>& damage, const char* implementation) {
+    nlohmann::json j = good;
+    j["options"]["implementation"] = implementation;
+    damage(j);
+    try {
+      (void)trace_from_json(j, "trace 't.json'");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const auto priors_doubled = [](auto& j) {
+    for (auto& prior : j["iterations"][1]["mixture"]["priors"]) prior = 2 * prior.template get<double>();
+  };
+  const auto soft_count_off = [](auto& j) { j["iterations"][0]["soft_counts"][1] = 0.0; };
+  const auto negative_variance = [](auto& j) { j["iterations"][1]["mixture"]["covariances"][0][0][0] = -5.0; };
+  const auto hard_count_off = [](auto& j) { j["iterations"][0]["hard_counts"][0] = 0; };
+  EXPECT_NE(error_of(priors_doubled, "textbook").find("in the mixture of iteration 2, the priors sum to 2, not 1"),
+            std::string::npos);
+  EXPECT_NE(error_of(soft_count_off, "textbook").find("the soft counts N_k of iteration 1 add up to"),
+            std::string::npos);
+  EXPECT_EQ(error_of(priors_doubled, "student"), "");
+  EXPECT_EQ(error_of(soft_count_off, "student"), "");
+  // Any implementation not known to be right: a planted mistake, the sandbox's student.
+  EXPECT_EQ(error_of(priors_doubled, "planted"), "");
+  const auto negative_soft_count = [](auto& j) {
+    auto& n = j["iterations"][0]["soft_counts"];
+    n[1] = n[1].template get<double>() + n[0].template get<double>() + 1;
+    n[0] = -1.0;
+  };
+  EXPECT_EQ(error_of(negative_soft_count, "student"), "");  // a wrong E-step's negative gamma
+  EXPECT_NE(error_of(negative_soft_count, "reference").find("the soft counts N_k of iteration 1"), std::string::npos);
+  for (const char* who : {"textbook", "student"}) {
+    EXPECT_NE(error_of(negative_variance, who).find("the covariance of component 1 is not positive definite"),
+              std::string::npos)
+        << who;
+    EXPECT_NE(error_of(hard_count_off, who).find("the hard counts of iteration 1 add up to"), std::string::npos) << who;
+  }
+  EXPECT_NE(error_of([](auto& j) { j["initial"]["priors"][0] = 0.0; }, "student")
+                .find("in the initial mixture, the priors sum to"),
+            std::string::npos);
+}
+
 TEST(TraceRecord, HoldsOneEntryPerIterationWithItsChange) {
   TempDir dir;
   const SmallProblem p = small_problem(small_photo(dir));

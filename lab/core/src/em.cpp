@@ -122,11 +122,11 @@ std::optional<StopReason> stop_rule(const std::vector<double>& ll, int iteration
 
 void validate(const EmOptions& o) {
   if (o.max_iterations < 0)
-    throw UsageError(fmt::format("--iterations is {}; give 0 or more", o.max_iterations));
+    throw FieldError("max_iterations", fmt::format(" is {}; give 0 or more", o.max_iterations));
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
-    throw UsageError(fmt::format("--tol is {}; give a tolerance of 0 or more", o.tolerance));
+    throw FieldError("tolerance", fmt::format(" is {}; give a tolerance of 0 or more", o.tolerance));
   if (!(o.reg_covar >= 0) || !std::isfinite(o.reg_covar))
-    throw UsageError(fmt::format("--reg-covar is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
+    throw FieldError("ridge", fmt::format(" is {}; give a ridge of 0 or more (default 1e-6)", o.reg_covar));
 }
 
 std::string ComponentEvent::describe() const {

@@ -7,18 +7,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
+#include <algorithm>
 
 #include "gmmlab/errors.hpp"
 
 namespace gmmlab {
 
 namespace {
-
-std::string human(std::uint64_t bytes) {
-  return bytes >= (1ULL << 30) ? fmt::format("{} GiB", bytes >> 30)
-         : bytes >= (1ULL << 20) ? fmt::format("{} MiB", bytes >> 20)
-                                 : fmt::format("{} bytes", bytes);
-}
 
 // Throws unless `st` (of the file itself, links followed) is a regular file within the limit.
 void check_status(const struct stat& st, const std::string& source, std::uint64_t max_bytes) {
@@ -31,17 +27,61 @@ void check_status(const struct stat& st, const std::string& source, std::uint64_
   if (!S_ISREG(st.st_mode)) throw Error(fmt::format("{} is not a regular file; give a file", source));
   if (std::uint64_t(st.st_size) > max_bytes)
     throw Error(fmt::format("{} is {}, more than the {} this reader accepts; give the right file", source,
-                            human(std::uint64_t(st.st_size)), human(max_bytes)));
+                            size_in_words(std::uint64_t(st.st_size)), size_in_words(max_bytes)));
 }
 
 }  // namespace
 
+std::string size_in_words(std::uint64_t bytes) {
+  const auto unit = [bytes](int shift, const char* name) {
+    const double value = double(bytes) / double(1ULL << shift);
+    return fmt::format("{} bytes ({} {})", bytes,
+                       bytes % (1ULL << shift) == 0 ? fmt::format("{}", bytes >> shift) : fmt::format("{:.3g}", value),
+                       name);
+  };
+  return bytes >= (1ULL << 30) ? unit(30, "GiB") : bytes >= (1ULL << 20) ? unit(20, "MiB") : fmt::format("{} bytes", bytes);
+}
+
+std::string unreachable_because(const std::filesystem::path& path, int err) {
+  namespace fs = std::filesystem;
+  switch (err) {
+    case ENOENT: return {};
+    case ENOTDIR: {
+      // The first part of the path that is there but is not a folder.
+      fs::path prefix;
+      for (auto part = path.begin(); part != path.end(); ++part) {
+        prefix /= *part;
+        struct stat st {};
+        if (std::next(part) != path.end() && ::stat(prefix.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+          return fmt::format("'{}' is a file, not a folder", prefix.string());
+      }
+      return "a part of it is a file, not a folder";
+    }
+    case ENAMETOOLONG: {
+      std::size_t longest = 0;
+      for (const fs::path& part : path) longest = std::max(longest, part.native().size());
+      const long name_max = ::pathconf("/", _PC_NAME_MAX);
+      return longest > std::size_t(name_max > 0 ? name_max : 255)
+                 ? fmt::format("a name in it is {} bytes, more than the {} a file name may have", longest,
+                               name_max > 0 ? name_max : 255)
+                 : fmt::format("it is {} bytes, longer than a path may be", path.native().size());
+    }
+    case ELOOP: return "it leads round a loop of symbolic links";
+    default: return std::strerror(err);
+  }
+}
+
 void check_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes) {
   const std::string source = fmt::format("{} '{}'", what, path.string());
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    throw Error(errno == ENOENT ? fmt::format("{} does not exist; check the path", source)
-                                : fmt::format("{} cannot be read ({}); check the path", source, std::strerror(errno)));
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG || err == ELOOP) {
+      const std::string why = unreachable_because(path, err);
+      throw Error(fmt::format("{} does not exist{}; check the path", source, why.empty() ? "" : " (" + why + ")"));
+    }
+    throw Error(fmt::format("{} cannot be read ({}); check the path", source, std::strerror(err)));
+  }
   check_status(st, source, max_bytes);
 }
 
@@ -74,7 +114,7 @@ std::string read_regular_file(const std::filesystem::path& path, const std::stri
     if (bytes.size() + std::size_t(n) > max_bytes) {
       ::close(fd);
       throw Error(fmt::format("{} grew past the {} this reader accepts while it was read; give a finished file",
-                              source, human(max_bytes)));
+                              source, size_in_words(max_bytes)));
     }
     bytes.append(buffer, std::size_t(n));
   }

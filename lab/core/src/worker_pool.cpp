@@ -9,12 +9,8 @@ namespace gmmlab {
 namespace {
 
 int default_threads() {
-  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
-    char* end = nullptr;
-    const long n = std::strtol(env, &end, 10);
-    if (end != env && n > 0) return int(std::min(n, 1024L));
-  }
-  return int(std::max(1u, std::thread::hardware_concurrency()));
+  if (const auto env = omp_num_threads()) return env->used;
+  return std::min(kMaxThreads, int(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 std::atomic<int>& setting() {
@@ -24,8 +20,17 @@ std::atomic<int>& setting() {
 
 }  // namespace
 
+std::optional<EnvironmentThreads> omp_num_threads() {
+  const char* env = std::getenv("OMP_NUM_THREADS");
+  if (env == nullptr) return std::nullopt;
+  char* end = nullptr;
+  const long n = std::strtol(env, &end, 10);
+  if (end == env || n <= 0) return std::nullopt;
+  return EnvironmentThreads{n, int(std::min<long>(n, kMaxThreads))};
+}
+
 int set_threads(int threads) {
-  setting().store(threads > 0 ? threads : default_threads());
+  setting().store(threads > 0 ? std::min(threads, kMaxThreads) : default_threads());
   return setting().load();
 }
 

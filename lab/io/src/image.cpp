@@ -208,11 +208,15 @@ std::uint64_t working_bytes(std::uint64_t pixels, int channels, int k) {
   return pixels * (2 * std::uint64_t(channels) + 16 * std::uint64_t(channels) + 8 * std::uint64_t(k) + 6 + 8);
 }
 
-Image load_image(const fs::path& path, int k) {
+void check_image_file(const fs::path& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status))
+  if (!fs::exists(status)) {
+    // What check_regular_file says of a path that leads nowhere (a name too long, a file used as
+    // a folder, a loop of links).
+    check_regular_file(path, "image file", kMaxImageFileBytes);
     throw Error(fmt::format("image file {} does not exist; check the path", quoted(path)));
+  }
   if (fs::is_directory(status))
     throw Error(fmt::format("{} is a folder, not an image file; give the path of a PNG or JPEG file", quoted(path)));
   if (::access(path.c_str(), R_OK) != 0)
@@ -220,6 +224,11 @@ Image load_image(const fs::path& path, int k) {
                             std::strerror(errno)));
   if (fs::is_regular_file(status) && fs::file_size(path, ec) == 0)
     throw Error(fmt::format("image file {} is empty (0 bytes); give a real image", quoted(path)));
+  check_regular_file(path, "image file", kMaxImageFileBytes);
+}
+
+Image load_image(const fs::path& path, int k) {
+  check_image_file(path);
   // One read of a regular file (never a FIFO or a device): the bytes checked are the bytes decoded.
   const std::string file = read_regular_file(path, "image file", kMaxImageFileBytes);
   int orientation = 1;

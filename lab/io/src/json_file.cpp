@@ -97,6 +97,10 @@ std::uint64_t JsonFields::unsigned_integer(const json& j, const char* key, const
 std::string JsonFields::text(const json& j, const char* key, const std::string& where) const {
   const json& v = field(j, key, where);
   if (!v.is_string()) fail(fmt::format("{} is not a string", name(key, where)));
+  // A NUL (JSON's \u0000) is in no file name and no sentence; printed, it would end the
+  // message that quotes it (what() is a C string) and reach the terminal raw.
+  if (v.get_ref<const std::string&>().find('\0') != std::string::npos)
+    fail(fmt::format("{} holds a NUL character (\\u0000), which no file name or sentence holds", name(key, where)));
   return v.get<std::string>();
 }
 

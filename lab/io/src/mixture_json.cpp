@@ -83,18 +83,22 @@ Mixture mixture_from_json(const json& j, const std::string& source) {
   return mixture_from_json(j, mixture_fields(source), "");
 }
 
-arma::uword mixture_file_components(const std::filesystem::path& path) {
-  return mixture_from_json(read_json_file(path, mixture_file_kind()), mixture_file_kind().source(path)).components();
+Mixture read_mixture_file_shapes(const std::filesystem::path& path) {
+  return mixture_from_json(read_json_file(path, mixture_file_kind()), mixture_file_kind().source(path));
 }
 
-Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims) {
+void check_mixture_file(const Mixture& m, const std::filesystem::path& path, arma::uword dims) {
   const std::string source = mixture_file_kind().source(path);
-  Mixture m = mixture_from_json(read_json_file(path, mixture_file_kind()), source);
   if (m.dims() != dims)
     throw Error(fmt::format("{} has {}-dimensional means but the image has {} channels; give a mixture made for this "
                             "image",
                             source, m.dims(), dims));
   validate_mixture(m, dims, source, "fix the mixture, or leave out --init to start from k-means");
+}
+
+Mixture read_mixture_file(const std::filesystem::path& path, arma::uword dims) {
+  Mixture m = read_mixture_file_shapes(path);
+  check_mixture_file(m, path, dims);
   return m;
 }
 

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "gmmlab/errors.hpp"
+#include "gmmlab/input_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -40,10 +41,33 @@ std::string refusal(const fs::path& path) {
   return "is not a regular file (a socket?); give a file name";
 }
 
-// A temporary file beside `path`, hidden, removed by the caller.
+// The longest file name the folder's file system takes (255 on Linux's).
+std::size_t name_max(const fs::path& folder) {
+  const long n = ::pathconf(folder.c_str(), _PC_NAME_MAX);
+  return n > 0 ? std::size_t(n) : 255;
+}
+
+// A temporary file beside `path`, hidden, removed by the caller. Its name is the target's,
+// cut so that the dot and the 7 characters mkstemp adds still fit a file name: a target of
+// 250 bytes is a name the folder takes, and must not fail for its temporary's sake.
 int make_temporary(const fs::path& path, std::string& temp) {
-  temp = (folder_of(path) / fmt::format(".{}.XXXXXX", path.filename().string())).string();
+  const std::string name = path.filename().string();
+  const std::size_t room = name_max(folder_of(path)) - 8;
+  temp = (folder_of(path) / fmt::format(".{}.XXXXXX", name.substr(0, room))).string();
   return ::mkstemp(temp.data());
+}
+
+// Why `folder` cannot take an output, or "" when it can hold one (it is a folder). The sentence
+// goes after "<flag> '<path>': " or "cannot write '<path>': ".
+std::string folder_refusal(const fs::path& folder) {
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) == 0)
+    return S_ISDIR(st.st_mode) ? std::string()
+                               : fmt::format("'{}' is a file, not a folder; give a name in a folder", folder.string());
+  const int err = errno;
+  if (err == ENOENT) return fmt::format("the folder '{}' does not exist; create it first", folder.string());
+  return fmt::format("the folder '{}' cannot be reached: {}; give a folder that is there", folder.string(),
+                     unreachable_because(folder, err));
 }
 
 void check_one(const OutputFile& out) {
@@ -52,9 +76,11 @@ void check_one(const OutputFile& out) {
     throw Error(fmt::format("{} names no file; give a file name", quoted));
   if (const std::string why = refusal(out.path); !why.empty()) throw Error(fmt::format("{} {}", quoted, why));
   const fs::path folder = folder_of(out.path);
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    throw Error(fmt::format("{}: the folder '{}' does not exist; create it first", quoted, folder.string()));
+  if (const std::string why = folder_refusal(folder); !why.empty()) throw Error(fmt::format("{}: {}", quoted, why));
+  if (const std::size_t bytes = out.path.filename().native().size(), most = name_max(folder); bytes > most)
+    throw Error(fmt::format("{}: its file name is {} bytes, more than the {} a file name may have; give a shorter "
+                            "name",
+                            quoted, bytes, most));
   // The same step as the real write, with nothing left behind (root ignores permission bits,
   // so asking access() would not do).
   std::string temp;
@@ -214,11 +240,9 @@ void OutputSet::commit() {
       remove_temps();
       throw Error(fmt::format("cannot write '{}': it {}{}", f.path.string(), why, nothing));
     }
-    std::error_code ec;
-    if (!fs::is_directory(folder_of(f.path), ec)) {
+    if (const std::string why = folder_refusal(folder_of(f.path)); !why.empty()) {
       remove_temps();
-      throw Error(fmt::format("cannot write '{}': the folder '{}' does not exist; create it first{}", f.path.string(),
-                              folder_of(f.path).string(), nothing));
+      throw Error(fmt::format("cannot write '{}': {}{}", f.path.string(), why, nothing));
     }
     std::string temp;
     const int err = write_temporary(f.path, f.bytes, temp);

@@ -29,15 +29,22 @@ std::filesystem::path sample_image() {
   return fs::path(GMMLAB_SOURCE_DATA_DIR) / "chelsea.png";
 }
 
+arma::uword checked_components(long long k) {
+  if (k < 1) throw FieldError("k", fmt::format(" is {}; give at least 1 component", k));
+  if (k > kMaxComponents)
+    throw FieldError("k", fmt::format(" is {}; give at most {} components (a few are usual: 2 to 10)", k,
+                                      kMaxComponents));
+  return arma::uword(k);
+}
+
 Problem prepare(const ProblemSpec& spec, const Steps& steps) {
-  if (spec.k < 1) throw UsageError(fmt::format("-k is {}; give at least 1 component", spec.k));
   Problem p;
   auto t = std::chrono::steady_clock::now();
   p.image = load_image(spec.image, int(spec.k));
   p.seconds_load = since(t);
   if (spec.k > p.image.pixel_count())
-    throw UsageError(fmt::format("-k {} is more than the {} pixels of '{}'; choose a smaller K", spec.k,
-                                 p.image.pixel_count(), spec.image.string()));
+    throw FieldError("k", fmt::format(" {} is more than the {} pixels of '{}'; choose a smaller K", spec.k,
+                                      p.image.pixel_count(), spec.image.string()));
 
   t = std::chrono::steady_clock::now();
   p.x = steps.zscore(p.image.pixels);
@@ -56,7 +63,8 @@ Problem prepare(const ProblemSpec& spec, const Steps& steps) {
 
   t = std::chrono::steady_clock::now();
   if (spec.init) {
-    p.initial = read_mixture_file(*spec.init, p.x.n_cols);
+    check_mixture_file(spec.init->mixture, spec.init->path, p.x.n_cols);
+    p.initial = spec.init->mixture;
   } else {
     p.initial = kmeans_init(p.x, spec.k, {.seed = spec.seed, .reg_covar = spec.reg_covar});
     validate_mixture(p.initial, p.x.n_cols, fmt::format("the k-means start for '{}'", spec.image.string()),

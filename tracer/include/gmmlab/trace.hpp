@@ -96,9 +96,15 @@ Trace record_trace(const Steps& steps, const arma::mat& x, const Mixture& initia
 
 nlohmann::json trace_to_json(const Trace& t);
 // Throws gmmlab::Error naming `source` and the first problem: wrong format name or version,
-// a missing field, a value of the wrong type or shape.
+// a missing field, a value of the wrong type or shape, an ending EM cannot reach, numbers that
+// make no sense (trace_sense.cpp: priors, covariances, counts against the photo's pixels).
 Trace trace_from_json(const nlohmann::json& j, const std::string& source);
-void write_trace(const Trace& t, const std::filesystem::path& path);  // whole or not at all
+// The bytes of the trace file `path` (gzip-compressed when its name ends in .gz). The photo's
+// path is stored relative to the trace file's folder (as given when absolute), and read_trace
+// resolves it against the folder it reads the trace from: one rule for every reader, so the
+// photo a trace names is the same file wherever the trace is read, and is never overwritten.
+std::string trace_file_bytes(const Trace& t, const std::filesystem::path& path);
+void write_trace(const Trace& t, const std::filesystem::path& path);  // those bytes, whole or not at all
 // Reads a trace written by write_trace, gzip-compressed or not (told by its content, whatever
 // its name), through read_json_file (json_file.hpp). Throws gmmlab::Error in one sentence for a
 // missing, empty, truncated, non-JSON, wrong-version or wrong-shape file.
@@ -180,6 +186,9 @@ inline constexpr int kPlotWidth = 960, kPlotHeight = 720;
 // the tolerance, rises and falls told apart by colour. Throws gmmlab::Error when the trace has
 // no log-likelihood.
 cv::Mat plot_log_likelihood(const Trace& t);
+// Why the plot's lower panel (the size of each change, on a log scale) is empty, in words, or ""
+// when it draws a change: one iteration has no change, and a change of 0 has no logarithm.
+std::string undrawn_changes(const Trace& t);
 
 // The iterations a film shows by default: initial, 1, 2, 5, 10 and the last, where they exist.
 std::vector<int> default_film_iterations(const Trace& t);

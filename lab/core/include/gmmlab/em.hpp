@@ -22,7 +22,8 @@ struct EmOptions {
   double reg_covar = 1e-6;    // added to every covariance's diagonal after each M-step
 };
 
-// Throws gmmlab::UsageError naming the option when one is out of range.
+// Throws gmmlab::FieldError naming the field ("max_iterations", "tolerance", "ridge" for
+// reg_covar) when one is out of range; a tool says it with its own flag (FieldError::said_as).
 void validate(const EmOptions& options);
 
 // Something the driver did to a component, reported to the user.

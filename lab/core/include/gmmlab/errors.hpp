@@ -5,6 +5,7 @@
 #include <array>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace gmmlab {
 
@@ -17,6 +18,22 @@ class Error : public std::runtime_error {
 class UsageError : public Error {
  public:
   using Error::Error;
+};
+
+// A value out of range, said in the words of the layer that checks it: the field's name
+// ("tolerance", "ridge", "k"), then the rest of the sentence (" is nan; give a tolerance of 0 or
+// more"). A library does not know what its caller's user typed; the tool that took the value
+// from a flag says the same sentence with the flag in the field's place (said_as).
+class FieldError : public UsageError {
+ public:
+  FieldError(std::string field, std::string rest)
+      : UsageError(field + rest), field_(std::move(field)), rest_(std::move(rest)) {}
+  const std::string& field() const { return field_; }
+  // The sentence with `name` (e.g. "--tol") for the field.
+  UsageError said_as(const std::string& name) const { return UsageError(name + rest_); }
+
+ private:
+  std::string field_, rest_;
 };
 
 // Which of the student's exercises a NotImplemented error comes from. The names match the

@@ -17,4 +17,14 @@ std::string read_regular_file(const std::filesystem::path& path, const std::stri
 // The same checks without reading (nothing is opened that could block).
 void check_regular_file(const std::filesystem::path& path, const std::string& what, std::uint64_t max_bytes);
 
+// Why `path` cannot be reached, stat() having failed with `err`, in a few words for a sentence
+// ("'photo.png' is a file, not a folder", "a name in it is 300 bytes, more than the 255 a file
+// name may have", "it leads round a loop of symbolic links"); "" when nothing is there (ENOENT).
+// The errno's own words (ENOTDIR: "Not a directory") name neither the part at fault nor the fix.
+std::string unreachable_because(const std::filesystem::path& path, int err);
+
+// "1073741824 bytes (1 GiB)": a size exact to the byte, with the unit people read; "1 GiB"
+// alone would make a file of 1.07 GiB "more than the 1 GiB" limit.
+std::string size_in_words(std::uint64_t bytes);
+
 }  // namespace gmmlab

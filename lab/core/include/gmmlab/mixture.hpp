@@ -28,4 +28,13 @@ struct Posterior {
 void validate_mixture(const Mixture& m, arma::uword dims, const std::string& source,
                       const std::string& what_to_do = "fix the mixture");
 
+// validate_mixture's findings without the throw, for a reader that says them in its own words
+// (a trace's): the first problem in a few words ("the priors sum to 1.5, not 1"), or "".
+std::string mixture_problem(const Mixture& m, arma::uword dims);
+// Only the priors (not negative, summing to 1), or only the covariances (symmetric, and
+// positive definite where the prior is not 0: a component EM emptied keeps its last
+// covariance, and one with prior 0 is never evaluated), of a mixture of the right shapes.
+std::string priors_problem(const arma::vec& priors);
+std::string covariances_problem(const Mixture& m, bool components_without_prior_too = true);
+
 }  // namespace gmmlab

@@ -18,14 +18,28 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 namespace gmmlab {
 
-// The number of threads parallel loops use. 0 restores the default: OMP_NUM_THREADS if set
-// (the variable every numerical library honours), otherwise every core. Returns the number
-// now in force.
+// The most threads the pool starts: it starts every thread it is told to, thousands of threads
+// only compete for a few cores, and the OS may refuse them. The one thread-count rule: every
+// count (a tool's --threads, OMP_NUM_THREADS) is bounded here.
+inline constexpr int kMaxThreads = 256;
+
+// OMP_NUM_THREADS as the pool reads it (the variable every numerical library honours): its
+// first number ("8", or "8,4" for nested levels); none when it is unset or not a positive
+// number. `used` is `given` bounded by kMaxThreads, so a tool can say that it was lowered.
+struct EnvironmentThreads {
+  long given = 0;
+  int used = 0;
+};
+std::optional<EnvironmentThreads> omp_num_threads();
+
+// The number of threads parallel loops use, at most kMaxThreads. 0 restores the default:
+// OMP_NUM_THREADS if set, otherwise every core. Returns the number now in force.
 int set_threads(int threads);
 int thread_count();
 

@@ -32,6 +32,9 @@ std::uint64_t working_bytes(std::uint64_t pixels, int channels, int k);
 // JPEG must be complete, and its Exif orientation is applied, as cv::imread does.
 constexpr std::uint64_t kMaxImageFileBytes = 1ULL << 30;
 Image load_image(const std::filesystem::path& path, int k);
+// load_image's checks of the file before it is read (it is there, readable, not empty, a regular
+// file within the limit), for a tool to say first that a photo is missing.
+void check_image_file(const std::filesystem::path& path);
 
 // FNV-1a 64-bit hash of a file's bytes, as 16 hex digits: traces name their input by it.
 std::string content_hash(const std::filesystem::path& path);

@@ -50,7 +50,7 @@ class JsonFields {
   long long integer(const nlohmann::json& j, const char* key, const std::string& where, long long min,
                     long long max) const;
   std::uint64_t unsigned_integer(const nlohmann::json& j, const char* key, const std::string& where) const;
-  std::string text(const nlohmann::json& j, const char* key, const std::string& where) const;
+  std::string text(const nlohmann::json& j, const char* key, const std::string& where) const;  // no NUL in it
   bool boolean(const nlohmann::json& j, const char* key, const std::string& where) const;
   // A list of finite numbers; `size` (if not 0) is how many, `size_reason` why ("one per component").
   std::vector<double> numbers(const nlohmann::json& list, const std::string& name, std::size_t size = 0,
