@@ -13,6 +13,7 @@
 #include "gmmlab/image.hpp"
 #include "gmmlab/mixture_json.hpp"
 #include "gmmlab/render.hpp"
+#include "keys.hpp"
 
 namespace fs = std::filesystem;
 
@@ -67,6 +68,19 @@ std::string explain(const Record& r) {
                          r.iteration);
   }
   return {};
+}
+
+// A lane's message in the colour of its kind: a run that ended or a trace opened is news, not
+// an error.
+ImVec4 note_colour(LaneView::Note n) {
+  switch (n) {
+    case LaneView::Note::todo: return kTodo;
+    case LaneView::Note::failed: return kBad;
+    case LaneView::Note::none:
+    case LaneView::Note::ended:
+    case LaneView::Note::replayed: return kMuted;
+  }
+  return kMuted;
 }
 
 bool differs(double a, double b) { return std::abs(a - b) > 1e-12 * (1 + std::abs(a)); }
@@ -128,10 +142,6 @@ App::App(Session& session, GLFWwindow* window, std::optional<fs::path> state_fil
     : session_(session), window_(window), state_file_(std::move(state_file)) {
   const Settings& s = session_.settings();
   std::snprintf(path_, sizeof path_, "%s", s.image.string().c_str());
-  k_ = int(s.k);
-  seed_ = int(s.seed);
-  ridge_ = s.em.reg_covar;
-  mode_ = int(s.mode);
 }
 
 void App::sync() {
@@ -140,11 +150,7 @@ void App::sync() {
   if (session_.problem() != problem_) {
     problem_ = session_.problem();
     if (problem_) photo_.upload(problem_->photo, true);
-    const Settings& s = session_.settings();
-    k_ = int(s.k);
-    seed_ = int(s.seed);
-    ridge_ = s.em.reg_covar;
-    heat_component_ = std::min<int>(heat_component_, int(s.k) - 1);
+    heat_component_ = std::min<int>(heat_component_, int(session_.running().k) - 1);
     changed = true;
   }
   const std::vector<Lane*> lanes = session_.lanes();
@@ -209,10 +215,16 @@ void App::sync() {
   }
 }
 
-bool App::next_is_e_step() const {
-  if (views_.empty()) return true;
-  const Record* r = at(views_[0], views_[0].cursor);
-  return !r || r->kind != Record::Kind::e_step;
+bool App::next_is_e_step() const { return views_.empty() || viewer::next_is_e_step(views_[0]); }
+bool App::has_next() const { return !views_.empty() && viewer::has_next(views_[0]); }
+
+void App::reset() {
+  running_ = false;
+  session_.reset();
+}
+
+void App::step_iterations(int iterations) {
+  for (Lane* l : session_.lanes()) l->step(iterations);
 }
 
 void App::step_all(int half_steps, bool full) {
@@ -239,28 +251,26 @@ void App::open_dropped(const fs::path& path) {
 
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
+  const KeyPresses pressed = take_keys();
   if (io.WantTextInput) return;
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) quit_ = true;
+  if (io.KeyCtrl && pressed(Key::q)) quit_ = true;
   if (io.KeyCtrl) return;
-  if (pressed(GLFW_KEY_R)) {
-    running_ = false;
-    session_.reset();
-  }
-  if ((pressed(GLFW_KEY_E) && next_is_e_step()) || (pressed(GLFW_KEY_M) && !next_is_e_step())) step_all(1, false);
-  if (pressed(GLFW_KEY_S) || pressed(GLFW_KEY_RIGHT)) step_all(2, true);
-  if (pressed(GLFW_KEY_B) || pressed(GLFW_KEY_LEFT)) back_all(1);
-  if (pressed(GLFW_KEY_SPACE)) toggle_run();
-  if (pressed(GLFW_KEY_C)) {
+  if (pressed(Key::r)) reset();
+  if (has_next() && ((pressed(Key::e) && next_is_e_step()) || (pressed(Key::m) && !next_is_e_step())))
+    step_all(1, false);
+  if (pressed(Key::s) || pressed(Key::right)) step_iterations(1);
+  if (pressed(Key::b) || pressed(Key::left)) back_all(1);
+  if (pressed(Key::space)) toggle_run();
+  if (pressed(Key::c)) {
     for (Lane* l : session_.lanes()) l->run_to_convergence();
   }
-  if (pressed(GLFW_KEY_ESCAPE)) {
+  if (pressed(Key::escape)) {
     running_ = false;
     for (Lane* l : session_.lanes()) l->cancel();
   }
-  if (pressed(GLFW_KEY_A)) axes_ = Axes((int(axes_) + 1) % 4);
-  if (pressed(GLFW_KEY_L)) colour_by_label_ = !colour_by_label_;
-  if (pressed(GLFW_KEY_H)) heat_component_ = (heat_component_ + 1) % std::max(1, k_);
+  if (pressed(Key::a)) axes_ = Axes((int(axes_) + 1) % 4);
+  if (pressed(Key::l)) colour_by_label_ = !colour_by_label_;
+  if (pressed(Key::h)) heat_component_ = (heat_component_ + 1) % std::max(1, int(session_.running().k));
 }
 
 void App::frame() {
@@ -361,43 +371,50 @@ void App::sidebar() {
   ImGui::Separator();
 
   ImGui::Text("Model");
+  // The fields edit the session's chosen settings; the run shown keeps its own until Reset.
+  Settings& s = session_.settings();
   ImGui::SetNextItemWidth(110);
-  ImGui::InputInt("K", &k_);
-  k_ = std::clamp(k_, 1, 16);
+  int k = int(std::min<arma::uword>(s.k, 1u << 30));
+  if (ImGui::InputInt("K", &k)) s.k = arma::uword(std::max(k, 0));  // out of range: said below, not clamped
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
-  ImGui::InputInt("seed", &seed_, 1, 10);
-  seed_ = std::max(seed_, 0);
+  int seed = int(std::min<std::uint64_t>(s.seed, 1u << 30));
+  if (ImGui::InputInt("seed", &seed, 1, 10)) s.seed = std::uint64_t(std::max(seed, 0));
   ImGui::SetNextItemWidth(110);
-  ImGui::InputDouble("ridge", &ridge_, 0, 0, "%g");
-  ImGui::RadioButton("reference", &mode_, int(Mode::reference));
-  ImGui::SameLine();
-  ImGui::RadioButton("student", &mode_, int(Mode::student));
-  ImGui::SameLine();
-  ImGui::RadioButton("both", &mode_, int(Mode::both));
-  if (button("Reset (k-means)", "R", -1)) {
-    running_ = false;
-    Settings& s = session_.settings();
-    s.k = arma::uword(k_);
-    s.seed = std::uint64_t(seed_);
-    s.em.reg_covar = std::max(ridge_, 0.0);
-    s.mode = Mode(mode_);
-    session_.reset();
+  ImGui::InputDouble("ridge", &s.em.reg_covar, 0, 0, "%g");
+  for (Mode m : kModes) {
+    if (m != Mode::reference) ImGui::SameLine();
+    if (ImGui::RadioButton(mode_name(m), s.mode == m)) s.mode = m;
   }
+  std::string refusal;
+  try {
+    validate(s);
+  } catch (const Error& e) {
+    refusal = e.what();
+  }
+  ImGui::BeginDisabled(!refusal.empty());
+  if (button("Reset (k-means)", "R", -1)) reset();
+  ImGui::EndDisabled();
+  ImGui::PushTextWrapPos(0);
+  if (!refusal.empty()) ImGui::TextColored(kBad, "%s", refusal.c_str());
+  else if (const std::string p = session_.pending(); !p.empty())
+    ImGui::TextColored(kTodo, "%s (applies at Reset)", p.c_str());
+  ImGui::PopTextWrapPos();
   ImGui::Separator();
 
   const bool busy = session_.busy();
   ImGui::Text("EM");
   const float half = (kSidebar - 3 * kGap) / 2;
-  const bool e_next = next_is_e_step();
-  ImGui::BeginDisabled(!e_next);
+  // Only the half-step that comes next is enabled, and neither at the end of a run or a trace.
+  const bool e_next = next_is_e_step(), more = has_next();
+  ImGui::BeginDisabled(!e_next || !more);
   if (button("E-step", "E", half)) step_all(1, false);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::BeginDisabled(e_next);
+  ImGui::BeginDisabled(e_next || !more);
   if (button("M-step", "M", half)) step_all(1, false);
   ImGui::EndDisabled();
-  if (button("Step", "S", half)) step_all(2, true);
+  if (button("Step", "S", half)) step_iterations(1);
   remember(rects_["step_button"]);
   ImGui::SameLine();
   if (button("Back", "B", half)) back_all(1);
@@ -446,7 +463,7 @@ void App::sidebar() {
   if (ImGui::RadioButton("label", colour_by_label_)) colour_by_label_ = true;
   ImGui::SetNextItemWidth(120);
   int heat = heat_component_ + 1;
-  if (ImGui::SliderInt("heat map  [H]", &heat, 1, std::max(1, k_))) heat_component_ = heat - 1;
+  if (ImGui::SliderInt("heat map  [H]", &heat, 1, std::max(1, int(session_.running().k)))) heat_component_ = heat - 1;
   ImGui::Separator();
 
   ImGui::PushTextWrapPos(0);
@@ -455,8 +472,7 @@ void App::sidebar() {
     if (!l->implementation().note.empty()) ImGui::TextColored(kTodo, "%s", l->implementation().note.c_str());
   for (const LaneView& v : views_) {
     if (v.message.empty()) continue;
-    ImGui::TextColored(v.message_is_todo ? kTodo : (v.finished && v.message.starts_with("EM ")) ? kMuted : kBad, "%s: %s",
-                       lane_label(v.name).c_str(), v.message.c_str());
+    ImGui::TextColored(note_colour(v.note), "%s: %s", lane_label(v.name).c_str(), v.message.c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - 3 * ImGui::GetTextLineHeightWithSpacing()));
@@ -476,6 +492,7 @@ void App::lane_row(std::size_t lane, float width, float height) {
   }
   const LaneTextures& t = *textures_[lane];
   const std::string who = views_.size() > 1 ? lane_label(v.name) : "photo";
+  const ImVec2 row = ImGui::GetCursorScreenPos();
   image_panel(who.c_str(), photo_, w, h, lane, nullptr);
   ImGui::SameLine();
   image_panel("segmentation", t.hard, w, h, lane, "each pixel in the colour of its most likely component");
@@ -485,6 +502,18 @@ void App::lane_row(std::size_t lane, float width, float height) {
   ImGui::SameLine();
   image_panel(fmt::format("\xce\xb3 of component {}", heat_component_ + 1).c_str(), t.heat, w, h, lane,
               "bright: the pixels this component is responsible for");
+  // A run that stopped with an error keeps the pictures of its last half-step: say so on them,
+  // so that they are not taken for a run that goes on.
+  const bool stopped = v.finished && (v.note == LaneView::Note::todo || v.note == LaneView::Note::failed);
+  if (stopped && !v.history.empty() && v.cursor + 1 == v.history.size()) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 a(row.x + w + kGap, row.y + caption), b(row.x + 4 * w + 3 * kGap, row.y + caption + h);
+    dl->AddRectFilled(a, b, IM_COL32(20, 20, 24, 200));
+    const std::string text = fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()),
+                                         v.message);
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + 10, a.y + 10), ImGui::GetColorU32(note_colour(v.note)),
+                text.c_str(), nullptr, b.x - a.x - 20);
+  }
 }
 
 void App::image_panel(const char* caption, const Texture& t, float w, float h, std::size_t lane, const char* tip) {
@@ -841,7 +870,9 @@ void App::write_state() {
                           {"history", v.history.size()},
                           {"shown", r ? describe(*r) : ""},
                           {"timing", v.timing},
-                          {"message", v.message}});
+                          {"message", v.message},
+                          {"note", note_name(v.note)},
+                          {"next", !viewer::has_next(v) ? "none" : viewer::next_is_e_step(v) ? "E-step" : "M-step"}});
   }
   const std::string text = s.dump(2) + "\n";
   if (text == last_state_) return;
@@ -875,21 +906,39 @@ void App::execute(const Action& a) {
   };
   if (v == "open") return open_dropped(a.words[0]);
   if (v == "trace") return session_.open_trace(a.words[0]);
-  if (v == "reset") return session_.reset();
+  if (v == "reset") return reset();
   if (v == "estep" || v == "mstep") {
     need_lanes();
     // A script says which half it means: refuse the other, so a script cannot silently skip one.
     const HalfStep wanted = v == "estep" ? HalfStep::e_step : HalfStep::m_step;
+    if (!has_next())
+      throw Error(fmt::format("script {}: the run has ended ({}); there is no next half-step", a.what(),
+                              views_[0].message));
     const bool next_is_e = next_is_e_step();
     if ((wanted == HalfStep::e_step) != next_is_e)
       throw Error(fmt::format("script {}: the next half-step is an {}, not an {}", a.what(),
                               half_step_name(next_is_e ? HalfStep::e_step : HalfStep::m_step), half_step_name(wanted)));
     return step_all(1, false);
   }
-  if (v == "step") return need_lanes(), step_all(2 * count_of(a), true);
-  if (v == "back") return need_lanes(), back_all(count_of(a));
+  if (v == "step") return need_lanes(), step_iterations(count_of(a));
+  if (v == "back") {
+    need_lanes();
+    // Moving over the history is exact: a script that asks for more than there is is wrong.
+    const std::size_t cursor = views_[0].cursor;
+    if (std::size_t(count_of(a)) > cursor)
+      throw Error(fmt::format("script {}: the window shows half-step {} ({}), so it can go back {} at most", a.what(),
+                              cursor, describe(views_[0].history[cursor]), cursor));
+    return back_all(count_of(a));
+  }
   if (v == "forward") return need_lanes(), step_all(count_of(a), false);
-  if (v == "goto") return need_lanes(), go_to_all(std::size_t(std::stoull(a.words[0])));
+  if (v == "goto") {
+    need_lanes();
+    const std::size_t target = std::size_t(std::stoull(a.words[0])), made = views_[0].history.size();
+    if (target >= made)
+      throw Error(fmt::format("script {}: {} half-step{} made so far, 0 to {}; step further first or go to one of "
+                              "them", a.what(), made, made == 1 ? " is" : "s are", made - 1));
+    return go_to_all(target);
+  }
   if (v == "run") {
     need_lanes();
     for (Lane* l : lanes) l->run_to_convergence();
@@ -898,16 +947,16 @@ void App::execute(const Action& a) {
   if (v == "set") {
     const std::string &key = a.words[0], &value = a.words[1];
     Settings& s = session_.settings();
-    if (key == "k") s.k = std::stoull(value), k_ = int(s.k);
-    else if (key == "seed") s.seed = std::stoull(value), seed_ = int(s.seed);
-    else if (key == "ridge") s.em.reg_covar = std::stod(value), ridge_ = s.em.reg_covar;
-    else if (key == "impl") s.mode = parse_mode(value), mode_ = int(s.mode);
+    if (key == "k") s.k = std::stoull(value);
+    else if (key == "seed") s.seed = std::stoull(value);
+    else if (key == "ridge") s.em.reg_covar = std::stod(value);
+    else if (key == "impl") s.mode = parse_mode(value);
     else if (key == "axes") axes_ = parse_axes(value);
     else if (key == "colour" || key == "color") colour_by_label_ = value == "label";
     else if (key == "heat") {
       heat_component_ = std::stoi(value) - 1;
-      if (heat_component_ >= k_)
-        throw Error(fmt::format("script {}: there are only {} components", a.what(), k_));
+      if (heat_component_ >= int(session_.running().k))
+        throw Error(fmt::format("script {}: there are only {} components", a.what(), session_.running().k));
     }
     return;
   }

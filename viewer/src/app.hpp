@@ -72,7 +72,10 @@ class App {
   void write_state();
 
   bool next_is_e_step() const;  // of the half-step shown in the first lane
+  bool has_next() const;        // a half-step comes after it (not at the end of a run or a trace)
+  void reset();                 // R, the Reset button and a script's reset: the chosen settings
   void step_all(int half_steps, bool full);
+  void step_iterations(int iterations);  // the Step button: every Step ends on an M-step
   void back_all(int half_steps);
   void go_to_all(std::size_t record);
   void toggle_run();
@@ -98,9 +101,6 @@ class App {
   float speed_ = 2;  // half-steps a second when running
   double last_tick_ = 0;
   char path_[1024] = {};
-  int k_ = 3, seed_ = 0;
-  double ridge_ = 1e-6;
-  int mode_ = 0;
   // Where the Step button and some panels are drawn, in window pixels (for the state file).
   std::map<std::string, std::array<float, 4>> rects_;
   void remember(std::array<float, 4>& rect);  // the last item's rectangle

@@ -34,11 +34,17 @@ print(int((r[0] + r[2]) / 2), int((r[1] + r[3]) / 2))' "$state")
 xdotool mousemove "$x" "$y" click 1
 wait_for "M-step 1"
 
-# Dear ImGui 1.86 loses a press and release within one frame: hold the key for a moment.
+# A short tap (12 ms, shorter than a frame): Dear ImGui 1.86 alone would lose a press and
+# release inside one frame; the viewer's key callback keeps it (viewer/src/keys.hpp).
 xdotool keydown e
-sleep 0.2
+sleep 0.012
 xdotool keyup e
 wait_for "E-step 2"
+# Step from an E-step ends its iteration: M-step 2, not E-step 3.
+xdotool keydown s
+sleep 0.012
+xdotool keyup s
+wait_for "M-step 2"
 
 xdotool keydown ctrl keydown q
 sleep 0.2
@@ -48,4 +54,4 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 wait $pid
-echo "real_input: Step clicked (M-step 1), E pressed (E-step 2), Ctrl+Q quit"
+echo "real_input: Step clicked (M-step 1), E tapped (E-step 2), S tapped (M-step 2), Ctrl+Q quit"

@@ -165,17 +165,72 @@ TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
     EXPECT_EQ(r.exit_code, 1) << args[0];
     EXPECT_NE(r.err.find("'fifo' is a FIFO (named pipe)"), std::string::npos) << r.err;
   }
-  // An output that cannot be written: refused before the window (exit 2).
+  // An output that cannot be written: refused before the window (exit 2, as the hardening
+  // suite's viewer cases have it).
   r = without_display({"--script", "screenshot no/such/folder/a.png"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
   r = without_display({"-k", "0"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("K is 0"), std::string::npos) << r.err;
+  // Given but empty: a mistake, not a window that never exits.
+  r = without_display({"--script", ""}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the script has no actions"), std::string::npos) << r.err;
   // No display at all.
   r = without_display({"--script", "reset"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("there is no display"), std::string::npos) << r.err;
+}
+
+TEST_F(ViewerWindow, AScriptMovesOverTheHistoryExactlyOrSaysWhyNot) {
+  CommandResult r = viewer({"--script", "goto 999"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "gmmlab-viewer: script action 1 ('goto 999'): 1 half-step is made so far, 0 to 0; step further "
+                   "first or go to one of them\n");
+  r = viewer({"--script", "back 5"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "gmmlab-viewer: script action 1 ('back 5'): the window shows half-step 0 (k-means start), so it "
+                   "can go back 0 at most\n");
+  // Step from an E-step ends its iteration (E1 -> M1), and after Back (M2 -> E2) too.
+  r = viewer({"--state-file", "state.json", "--script", "estep; step; step; back 1; step"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(state()["lanes"][0]["shown"], "M-step 2");
+  EXPECT_EQ(state()["lanes"][0]["history"], 5);
+}
+
+TEST_F(ViewerWindow, AtATracesEndNoHalfStepComesNextAndItsNoteIsNews) {
+  const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
+                                         "--iterations", "2", "-q", "-o", (dir / "run.trace.json").string()});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  CommandResult r = viewer({"--trace", "run.trace.json", "--state-file", "state.json", "--script", "goto 4"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = state();
+  EXPECT_EQ(s["lanes"][0]["next"], "none");
+  EXPECT_EQ(s["lanes"][0]["note"], "replayed");
+  r = viewer({"--trace", "run.trace.json", "--script", "goto 4; estep"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("script action 2 ('estep'): the run has ended (saved trace: reached the cap of 2 iterations"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ViewerWindow, ATraceWithANegativeVarianceIsRefusedInOneSentence) {
+  const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
+                                         "--iterations", "2", "-q", "-o", (dir / "run.trace.json").string()});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  nlohmann::json t = nlohmann::json::parse(testing::read_file(dir / "run.trace.json"));
+  t["iterations"][0]["mixture"]["covariances"][0][0][0] = -5.0;
+  testing::write_file(dir / "bad.trace.json", t.dump());
+  // The tracer's reader checks a trace for sense (issue 22); the viewer opens traces only
+  // through it and shows its sentence, so it holds no check of its own.
+  if (run_command({GMMLAB_CLI, "trace", "show", (dir / "bad.trace.json").string()}).exit_code == 0)
+    GTEST_SKIP() << "this build's trace reader accepts a negative variance (issue 22 not merged)";
+  const CommandResult r = viewer({"--trace", "bad.trace.json", "--script", "forward 2"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("script action 1 ('forward 2'): "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.trace.json"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 #if GMMLAB_CLI_RUNS_SKELETON
