@@ -8,7 +8,8 @@
 #
 # PRESETs are passed to scripts/test.sh (default: both, release and asan). An existing system
 # in --dir is reused (debootstrap runs once); the clone is made afresh each time. The chroot's
-# /dev (bound) and /proc are unmounted on exit, also after a failure or Ctrl+C.
+# /dev (bound), its /dev/shm (a tmpfs of its own: a bind of /dev leaves the host's out) and
+# /proc are unmounted on exit, also after a failure or Ctrl+C.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 suite=trixie
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --suite) suite=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "test-in-chroot: '$1' is not an option; see $0 --help" >&2; exit 2 ;;
     *) presets+=("$1"); shift ;;
   esac
@@ -38,7 +39,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 
 cleanup() {
   # Reverse order of mounting; a lazy unmount if something inside still holds it.
-  for m in "$dir/proc" "$dir/dev"; do
+  for m in "$dir/proc" "$dir/dev/shm" "$dir/dev"; do
     if mountpoint -q "$m"; then umount "$m" 2>/dev/null || umount -l "$m"; fi
   done
 }
@@ -57,6 +58,7 @@ fi
 echo "test-in-chroot: $suite $(cat "$dir/etc/debian_version") in $dir"
 
 mount --bind /dev "$dir/dev"
+mount -t tmpfs -o mode=1777,size=1g tmpfs "$dir/dev/shm"
 mount -t proc proc "$dir/proc"
 cp -L /etc/resolv.conf "$dir/etc/resolv.conf"
 
