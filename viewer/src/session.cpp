@@ -43,6 +43,27 @@ std::string with_live_endings(std::string report, const std::vector<std::pair<st
   return report;
 }
 
+void check_trace_mixtures(const Trace& t, const std::string& source) {
+  auto check = [&](const Mixture& m, const std::string& which) {
+    for (arma::uword c = 0; c < m.components(); ++c) {
+      const arma::mat& s = m.covs.slice(c);
+      auto fail = [&](const std::string& what) {
+        throw Error(fmt::format("{}: the covariance of component {} {} {}; a covariance must be positive definite "
+                                "(EM never writes such a one), so the trace was edited or damaged: record it again",
+                                source, c + 1, which, what));
+      };
+      if (!s.is_finite()) fail("holds a value that is not a finite number");
+      for (arma::uword d = 0; d < s.n_rows; ++d)
+        if (!(s(d, d) > 0)) fail(fmt::format("has the variance {:g} at [{},{}], not above 0", s(d, d), d, d));
+      arma::mat l;
+      if (!arma::chol(l, s, "lower")) fail("is not positive definite");
+    }
+  };
+  check(t.initial, "at the start");
+  for (const TraceIteration& it : t.iterations)
+    if (it.mixture) check(*it.mixture, fmt::format("after iteration {}", it.iteration));
+}
+
 std::vector<fs::path> sample_images() {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -106,6 +127,7 @@ void Session::open_trace(const fs::path& path) {
   error_.clear();
   load([path, s = settings_] {
     Trace t = read_trace(path);
+    check_trace_mixtures(t, fmt::format("'{}'", path.string()));
     auto p = make_problem(t);
     p->source = fmt::format("{} ({})", path.filename().string(), p->source);
     return Loaded{s, std::move(p), std::move(t), {}};

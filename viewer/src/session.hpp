@@ -34,6 +34,12 @@ void validate(const Settings& s);
 // lines are replaced by where each run is, or by its own message when it has stopped.
 std::string with_live_endings(std::string report, const std::vector<std::pair<std::string, const LaneView*>>& runs);
 
+// Throws gmmlab::Error naming `source`, the component and the iteration when a mixture of the
+// trace has a covariance that is not positive definite (a negative variance, say): the
+// viewer would draw it as a line or not at all. EM never records one (a run whose covariance
+// collapses stops before its mixture is kept), so such a trace was edited or damaged.
+void check_trace_mixtures(const Trace& t, const std::string& source);
+
 // The bundled sample photos (lab/data/*.png), found where sample_image() is.
 std::vector<std::filesystem::path> sample_images();
 

@@ -385,3 +385,33 @@ TEST(SessionSideBySide, AnUnfinishedStudentIsSaidToHaveStoppedAndAPausedReferenc
 
 }  // namespace
 }  // namespace gmmlab::viewer
+
+namespace gmmlab::viewer {
+namespace {
+
+TEST(TraceCheck, ACovarianceThatIsNotPositiveDefiniteIsNamedWithItsIteration) {
+  Trace t;
+  t.initial = make_problem(testing::sample_photo(), 2, 0)->initial;
+  t.iterations.push_back({1, 0.0, std::nullopt, {}, {}, t.initial, {}});
+  EXPECT_NO_THROW(check_trace_mixtures(t, "'t.json'"));
+  auto message = [&] {
+    try {
+      check_trace_mixtures(t, "'t.json'");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  t.iterations[0].mixture->covs(1, 1, 1) = -5;
+  EXPECT_EQ(message().substr(0, 91),
+            "'t.json': the covariance of component 2 after iteration 1 has the variance -5 at [1,1], not");
+  t.iterations[0].mixture->covs(1, 1, 1) = 1e6;  // positive diagonal, yet not positive definite
+  t.iterations[0].mixture->covs(0, 1, 1) = t.iterations[0].mixture->covs(1, 0, 1) = 1e9;
+  EXPECT_NE(message().find("component 2 after iteration 1 is not positive definite"), std::string::npos) << message();
+  t.initial.covs(0, 0, 0) = std::nan("");
+  EXPECT_NE(message().find("component 1 at the start holds a value that is not a finite number"), std::string::npos)
+      << message();
+}
+
+}  // namespace
+}  // namespace gmmlab::viewer

@@ -222,14 +222,14 @@ TEST_F(ViewerWindow, ATraceWithANegativeVarianceIsRefusedInOneSentence) {
   nlohmann::json t = nlohmann::json::parse(testing::read_file(dir / "run.trace.json"));
   t["iterations"][0]["mixture"]["covariances"][0][0][0] = -5.0;
   testing::write_file(dir / "bad.trace.json", t.dump());
-  // The tracer's reader checks a trace for sense (issue 22); the viewer opens traces only
-  // through it and shows its sentence, so it holds no check of its own.
-  if (run_command({GMMLAB_CLI, "trace", "show", (dir / "bad.trace.json").string()}).exit_code == 0)
-    GTEST_SKIP() << "this build's trace reader accepts a negative variance (issue 22 not merged)";
+  // The viewer checks every mixture it would draw (`gmmlab trace show`'s reader is the
+  // tracer's, issue 22); the sentence names the file, the component and the iteration.
   const CommandResult r = viewer({"--trace", "bad.trace.json", "--script", "forward 2"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("script action 1 ('forward 2'): "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bad.trace.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the covariance of component 1 after iteration 1 has the variance -5 at [0,0]"), std::string::npos)
+      << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
