@@ -83,6 +83,16 @@ ImVec4 note_colour(LaneView::Note n) {
   return kMuted;
 }
 
+// A run that stopped with an error keeps the pictures of its last half-step (or has none):
+// the sentence drawn on them, so that they are not taken for a run that goes on. "" otherwise.
+std::string stopped_banner(const LaneView& v) {
+  const bool stopped = v.finished && (v.note == LaneView::Note::todo || v.note == LaneView::Note::failed);
+  if (!stopped) return {};
+  if (v.history.empty()) return fmt::format("{} stopped before its start: {}", lane_label(v.name), v.message);
+  if (v.cursor + 1 != v.history.size()) return {};
+  return fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()), v.message);
+}
+
 bool differs(double a, double b) { return std::abs(a - b) > 1e-12 * (1 + std::abs(a)); }
 
 // The sample projected on the axes, and a range that holds most of it (fixed while stepping,
@@ -502,15 +512,10 @@ void App::lane_row(std::size_t lane, float width, float height) {
   ImGui::SameLine();
   image_panel(fmt::format("\xce\xb3 of component {}", heat_component_ + 1).c_str(), t.heat, w, h, lane,
               "bright: the pixels this component is responsible for");
-  // A run that stopped with an error keeps the pictures of its last half-step: say so on them,
-  // so that they are not taken for a run that goes on.
-  const bool stopped = v.finished && (v.note == LaneView::Note::todo || v.note == LaneView::Note::failed);
-  if (stopped && !v.history.empty() && v.cursor + 1 == v.history.size()) {
+  if (const std::string text = stopped_banner(v); !text.empty()) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 a(row.x + w + kGap, row.y + caption), b(row.x + 4 * w + 3 * kGap, row.y + caption + h);
     dl->AddRectFilled(a, b, IM_COL32(20, 20, 24, 200));
-    const std::string text = fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()),
-                                         v.message);
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + 10, a.y + 10), ImGui::GetColorU32(note_colour(v.note)),
                 text.c_str(), nullptr, b.x - a.x - 20);
   }
@@ -837,8 +842,11 @@ void App::diff_box(float w) {
   } else if (d->agree) {
     ImGui::TextColored(kGood, "Yours and the reference agree on every half-step so far (the tracer's diff).");
   } else if (d->first->cause == TraceDifference::Cause::stopped) {
-    ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->first->iteration,
-                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start");
+    if (d->first->iteration == 0 && !d->first->half_step)
+      ImGui::TextColored(kTodo, "Yours stopped before its first E-step, where the reference went on:");
+    else
+      ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->first->iteration,
+                         d->first->half_step ? half_step_name(*d->first->half_step) : "the start");
     ImGui::TextColored(kMuted, "%s", d->report.c_str());
   } else {
     ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->first->iteration,
@@ -872,6 +880,7 @@ void App::write_state() {
                           {"timing", v.timing},
                           {"message", v.message},
                           {"note", note_name(v.note)},
+                          {"banner", stopped_banner(v)},
                           {"next", !viewer::has_next(v) ? "none" : viewer::next_is_e_step(v) ? "E-step" : "M-step"}});
   }
   const std::string text = s.dump(2) + "\n";

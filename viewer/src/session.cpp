@@ -37,6 +37,10 @@ std::string with_live_endings(std::string report, const std::vector<std::pair<st
   for (int i = 0; i < 3 && cut != std::string::npos && cut > 0; ++i) cut = report.rfind('\n', cut - 1);
   report = cut == std::string::npos ? "" : report.substr(0, cut + 1);
   for (const auto& [name, v] : runs) {
+    if (v->history.empty() && v->finished) {
+      report += fmt::format("{}: stopped before its start: {}\n", name, v->message);
+      continue;
+    }
     const std::string where = v->history.empty() ? "no half-step" : describe(v->history.back());
     report += fmt::format("{}: {}\n", name, v->finished ? v->message : "paused after the " + where + ", not finished");
   }
@@ -204,6 +208,17 @@ std::optional<TraceDiff> Session::diff() {
   if (changes != diff_changes_) {
     diff_changes_ = changes;
     const LaneView reference = lanes_[0]->view(), student = lanes_[1]->view();
+    if (student.history.empty() && student.finished) {
+      // Yours never started (its Z-score threw): it has no trace to compare, only its sentence.
+      TraceDiff d;
+      d.agree = false;
+      d.first = TraceDifference{};
+      d.first->cause = TraceDifference::Cause::stopped;
+      d.first->a_stopped = true;
+      d.report = with_live_endings("", {{"yours", &student}, {"reference", &reference}});
+      diff_ = std::move(d);
+      return diff_;
+    }
     diff_ = diff_traces(student.trace, reference.trace, {}, "yours", "reference");
     if (!(reference.finished && student.finished))
       diff_->report = with_live_endings(diff_->report, {{"yours", &student}, {"reference", &reference}});

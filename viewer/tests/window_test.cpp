@@ -243,6 +243,12 @@ TEST_F(ViewerWindow, SideBySideTheSkeletonsTodoIsShownAndTheReferenceGoesOn) {
   ASSERT_EQ(s["lanes"].size(), 2u);
   EXPECT_EQ(s["lanes"][0]["shown"], "M-step 1");
   EXPECT_NE(s["lanes"][1]["message"].get<std::string>().find("is not written yet"), std::string::npos);
+  // The skeleton's Z-score is its first TODO, as `gmmlab segment --impl student` says; its row
+  // says it stopped, and the reference's none.
+  EXPECT_NE(s["lanes"][1]["message"].get<std::string>().find("student/zscore.cpp"), std::string::npos);
+  EXPECT_EQ(s["lanes"][1]["banner"].get<std::string>().rfind("yours (student) stopped before its start: ", 0), 0u)
+      << s["lanes"][1]["banner"];
+  EXPECT_EQ(s["lanes"][0]["banner"], "");
 }
 #endif
 
