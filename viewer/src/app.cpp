@@ -93,6 +93,16 @@ std::string stopped_banner(const LaneView& v) {
   return fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()), v.message);
 }
 
+// Why Reset would refuse the chosen settings (validate's sentence), "" when it would not.
+std::string refusal_of(const Settings& s) {
+  try {
+    validate(s);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
 bool differs(double a, double b) { return std::abs(a - b) > 1e-12 * (1 + std::abs(a)); }
 
 // The sample projected on the axes, and a range that holds most of it (fixed while stepping,
@@ -386,6 +396,12 @@ void App::sidebar() {
   ImGui::SetNextItemWidth(110);
   int k = int(std::min<arma::uword>(s.k, 1u << 30));
   if (ImGui::InputInt("K", &k)) s.k = arma::uword(std::max(k, 0));  // out of range: said below, not clamped
+  {
+    // The "+" of K, for the real-input test: left of the label, one frame height square.
+    const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+    const float label = ImGui::CalcTextSize("K").x + ImGui::GetStyle().ItemInnerSpacing.x, side = ImGui::GetFrameHeight();
+    rects_["k_plus"] = {hi.x - label - side, lo.y, hi.x - label, lo.y + side};
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
   int seed = int(std::min<std::uint64_t>(s.seed, 1u << 30));
@@ -396,20 +412,19 @@ void App::sidebar() {
     if (m != Mode::reference) ImGui::SameLine();
     if (ImGui::RadioButton(mode_name(m), s.mode == m)) s.mode = m;
   }
-  std::string refusal;
-  try {
-    validate(s);
-  } catch (const Error& e) {
-    refusal = e.what();
-  }
+  const std::string refusal = refusal_of(s);
   ImGui::BeginDisabled(!refusal.empty());
   if (button("Reset (k-means)", "R", -1)) reset();
   ImGui::EndDisabled();
+  // Two lines are kept for the sentence, whether there is one or not, so that the controls
+  // below do not move when it appears.
+  const float sentence_top = ImGui::GetCursorPosY();
   ImGui::PushTextWrapPos(0);
   if (!refusal.empty()) ImGui::TextColored(kBad, "%s", refusal.c_str());
   else if (const std::string p = session_.pending(); !p.empty())
     ImGui::TextColored(kTodo, "%s (applies at Reset)", p.c_str());
   ImGui::PopTextWrapPos();
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), sentence_top + 2 * ImGui::GetTextLineHeightWithSpacing()));
   ImGui::Separator();
 
   const bool busy = session_.busy();
@@ -870,6 +885,11 @@ void App::write_state() {
   s["axes"] = axes_name(axes_);
   s["running"] = running_;
   for (const auto& [name, r] : rects_) s["rects"][name] = r;
+  const Settings &chosen = session_.settings(), &run = session_.running();
+  s["settings"] = {{"chosen", {{"k", chosen.k}, {"seed", chosen.seed}}},
+                   {"running", {{"k", run.k}, {"seed", run.seed}}},
+                   {"pending", session_.pending()},
+                   {"refusal", refusal_of(chosen)}};
   s["lanes"] = nlohmann::json::array();
   for (const LaneView& v : views_) {
     const Record* r = at(v, v.cursor);

@@ -199,6 +199,22 @@ TEST_F(ViewerWindow, AScriptMovesOverTheHistoryExactlyOrSaysWhyNot) {
   EXPECT_EQ(state()["lanes"][0]["history"], 5);
 }
 
+TEST_F(ViewerWindow, ChosenSettingsArePendingUntilResetAndResetAppliesThem) {
+  CommandResult r = viewer({"--state-file", "state.json", "--script", "estep; set k 6; set seed 2"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json s = state();
+  EXPECT_EQ(s["settings"]["pending"], "K 6 (now 3), seed 2 (now 0)");
+  EXPECT_EQ(s["settings"]["running"]["k"], 3);
+  EXPECT_EQ(s["lanes"][0]["shown"], "E-step 1");
+  r = viewer({"--state-file", "state.json", "--script", "estep; set k 6; set seed 2; reset"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  EXPECT_EQ(s["settings"]["pending"], "");
+  EXPECT_EQ(s["settings"]["running"]["k"], 6);
+  EXPECT_EQ(s["settings"]["running"]["seed"], 2);
+  EXPECT_EQ(s["lanes"][0]["shown"], "k-means start");
+}
+
 TEST_F(ViewerWindow, AtATracesEndNoHalfStepComesNextAndItsNoteIsNews) {
   const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
                                          "--iterations", "2", "-q", "-o", (dir / "run.trace.json").string()});
