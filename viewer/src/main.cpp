@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "app.hpp"
+#include "script_runner.hpp"
 #include "keys.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
@@ -210,14 +211,13 @@ int run(const Options& o, const std::vector<Action>& script) {
     else session.reset();
     App app(session, window, o.state_file.empty() ? std::nullopt : std::optional<fs::path>(o.state_file));
     if (scripted) app.set_scripted();
+    ScriptRunner runner(app, script);
     glfwSetWindowUserPointer(window, &app);
     // A dropped file goes the way a typed path or a command-line photo goes.
     glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
       if (count > 0) static_cast<App*>(glfwGetWindowUserPointer(w))->open_dropped(paths[0]);
     });
 
-    std::size_t next = 0;
-    const Action* opened = nullptr;  // the last action that opened something, checked once it settles
     while (!glfwWindowShouldClose(window) && !app.quit()) {
       if (scripted) glfwPollEvents();
       else glfwWaitEventsTimeout(1.0 / 30);  // redraws at least 30 times a second, sleeps otherwise
@@ -232,23 +232,14 @@ int run(const Options& o, const std::vector<Action>& script) {
       glClearColor(0.1f, 0.1f, 0.12f, 1);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (scripted && app.settled()) {
-        try {
-          if (opened && !session.error().empty())
-            throw Error(fmt::format("script {}: {}", opened->what(), session.error()));
-          if (next == script.size()) break;
-          const Action& a = script[next++];
-          opened = a.verb == "open" || a.verb == "trace" || a.verb == "reset" ? &a : nullptr;
-          app.execute(a);
-        } catch (const Error& e) {
-          // Every failed action is named, also when the sentence comes from the lab (a file
-          // that cannot be written).
-          const std::string m = e.what();
-          const Action& a = script[next - 1];
-          fmt::print(stderr, "gmmlab-viewer: {}\n", m.starts_with("script ") ? m : fmt::format("script {}: {}", a.what(), m));
+      // The script runs between frames: after this one is rendered (a screenshot reads it),
+      // before it is shown.
+      if (scripted && !runner.after_frame()) {
+        if (!runner.error().empty()) {
+          fmt::print(stderr, "gmmlab-viewer: {}\n", runner.error());
           status = 1;
-          break;
         }
+        break;
       }
       glfwSwapBuffers(window);
     }

@@ -12,6 +12,7 @@
 #include "gmmlab/testing/support.hpp"
 #include "model.hpp"
 #include "script.hpp"
+#include "layout.hpp"
 #include "session.hpp"
 
 namespace gmmlab::viewer {
@@ -411,6 +412,36 @@ TEST(TraceCheck, ACovarianceThatIsNotPositiveDefiniteIsNamedWithItsIteration) {
   t.initial.covs(0, 0, 0) = std::nan("");
   EXPECT_NE(message().find("component 1 at the start holds a value that is not a finite number"), std::string::npos)
       << message();
+}
+
+}  // namespace
+}  // namespace gmmlab::viewer
+
+namespace gmmlab::viewer {
+namespace {
+
+bool inside(const Box& b, float w, float h) { return b.x >= 0 && b.y >= 0 && b.right() <= w + 0.5f && b.bottom() <= h + 0.5f; }
+bool apart(const Box& a, const Box& b) {
+  return a.w <= 0 || a.h <= 0 || b.w <= 0 || b.h <= 0 || a.right() <= b.x + 0.5f || b.right() <= a.x + 0.5f ||
+         a.bottom() <= b.y + 0.5f || b.bottom() <= a.y + 0.5f;
+}
+
+TEST(WindowLayout, NamedProportionsKeepPanelsApartInsideTheWindowAndGiveTheFeaturePlotTheRoom) {
+  for (auto [w, h] : {std::pair{1280.f, 800.f}, {1024.f, 640.f}, {640.f, 480.f}, {1920.f, 1080.f}})
+    for (std::size_t lanes : {1u, 2u}) {
+      const Layout l = make_layout(w, h, lanes, 19, 1.5f);
+      const std::vector<Box> boxes{l.sidebar, l.headline, l.rows[0], l.rows[1], l.feature, l.curve, l.table, l.diff};
+      for (std::size_t i = 0; i < boxes.size(); ++i) {
+        EXPECT_TRUE(inside(boxes[i], w, h)) << w << "x" << h << " box " << i;
+        for (std::size_t j = i + 1; j < boxes.size(); ++j) EXPECT_TRUE(apart(boxes[i], boxes[j])) << i << " " << j;
+      }
+      EXPECT_EQ(l.diff.h > 0, lanes == 2);
+      EXPECT_EQ(l.feature.w, l.feature.h);  // square cells
+    }
+  // At 1280x800 the feature plot is larger than it was (386 px) with the table whole; at 1024x640 "both" it
+  // is no thumbnail (it was 138 px).
+  EXPECT_GE(make_layout(1280, 800, 1, 19).feature.w, 386);
+  EXPECT_GT(make_layout(1024, 640, 2, 19).feature.w, 280);
 }
 
 }  // namespace
