@@ -32,8 +32,12 @@ void expect_gradescope_shape(const nlohmann::json& j) {
   ASSERT_TRUE(j.is_object());
   for (const auto& [k, v] : j.items()) EXPECT_NE(std::find(top.begin(), top.end(), k), top.end()) << k;
   bool every_test_scored = j.contains("tests") && !j["tests"].empty();
-  if (j.contains("score")) EXPECT_TRUE(j["score"].is_number());
-  if (j.contains("output")) EXPECT_TRUE(j["output"].is_string());
+  if (j.contains("score")) {
+    EXPECT_TRUE(j["score"].is_number());
+  }
+  if (j.contains("output")) {
+    EXPECT_TRUE(j["output"].is_string());
+  }
   for (const auto& t : j.value("tests", nlohmann::json::array())) {
     for (const auto& [k, v] : t.items())
       EXPECT_NE(std::string("score max_score status name name_format number output output_format tags visibility "
@@ -42,10 +46,15 @@ void expect_gradescope_shape(const nlohmann::json& j) {
                 std::string::npos)
           << k;
     every_test_scored = every_test_scored && t.contains("score") && t["score"].is_number();
-    if (t.contains("max_score")) EXPECT_TRUE(t["max_score"].is_number());
-    if (t.contains("status")) EXPECT_TRUE(t["status"] == "passed" || t["status"] == "failed");
-    if (t.contains("visibility"))
+    if (t.contains("max_score")) {
+      EXPECT_TRUE(t["max_score"].is_number());
+    }
+    if (t.contains("status")) {
+      EXPECT_TRUE(t["status"] == "passed" || t["status"] == "failed");
+    }
+    if (t.contains("visibility")) {
       EXPECT_NE(std::find(visibility.begin(), visibility.end(), t["visibility"].get<std::string>()), visibility.end());
+    }
   }
   EXPECT_TRUE(j.contains("score") || every_test_scored);
 }

@@ -218,8 +218,9 @@ TEST(Links, EveryRelativeLinkAndAnchorResolves) {
         ADD_FAILURE() << doc << " links to " << target << ", which does not exist";
         continue;
       }
-      if (!anchor.empty() && resolved.extension() == ".md")
+      if (!anchor.empty() && resolved.extension() == ".md") {
         EXPECT_TRUE(anchors_of(resolved).count(anchor)) << doc << " links to " << target << ": no such heading";
+      }
     }
   }
 }

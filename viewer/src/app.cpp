@@ -5,134 +5,23 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
-#include "gmmlab/mixture_json.hpp"
-#include "gmmlab/render.hpp"
+#include "keys.hpp"
 
 namespace fs = std::filesystem;
 
 namespace gmmlab::viewer {
 
-namespace {
-
-constexpr float kSidebar = 300, kGap = 8;
-const ImVec4 kTodo(1.0f, 0.82f, 0.3f, 1), kBad(1.0f, 0.45f, 0.4f, 1), kMuted(0.65f, 0.65f, 0.68f, 1),
-    kGood(0.55f, 0.85f, 0.55f, 1);
-const ImU32 kChanged = IM_COL32(160, 120, 20, 150);
-// Lane colours for the log-likelihood curves: the reference, then the student.
-const ImU32 kLaneInk[] = {IM_COL32(110, 170, 255, 255), IM_COL32(255, 160, 70, 255)};
-
-ImU32 palette(arma::uword k, int alpha = 255) {
-  const cv::Vec3b c = palette_rgb(k);
-  return IM_COL32(c[0], c[1], c[2], alpha);
-}
-ImVec4 palette4(arma::uword k) {
-  const cv::Vec3b c = palette_rgb(k);
-  return ImVec4(c[0] / 255.f, c[1] / 255.f, c[2] / 255.f, 1);
-}
-
-void swatch(arma::uword k) {
-  ImGui::ColorButton(fmt::format("##sw{}", k).c_str(), palette4(k), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
-  ImGui::SameLine();
-}
-
-// Buttons whose label says their shortcut; a key press does what the click does.
-bool button(const char* label, const char* key, float width = 0) {
-  return ImGui::Button(fmt::format("{}  [{}]", label, key).c_str(), ImVec2(width, 0));
-}
-
-std::string lane_label(const std::string& name) { return name == "student" ? "yours (student)" : name; }
-
-const Record* at(const LaneView& v, std::size_t i) { return i < v.history.size() ? &v.history[i] : nullptr; }
-
-// What the half-step shown did, in one sentence: the lesson of the screenshots.
-std::string explain(const Record& r) {
-  switch (r.kind) {
-    case Record::Kind::start:
-      return "Start: k-means clusters the pixels; each cluster's share, mean and covariance give the first "
-             "\xcf\x80, \xce\xbc, \xce\xa3. Each pixel is painted by its nearest mean. Next: an E-step.";
-    case Record::Kind::e_step:
-      return fmt::format("E-step {}: the Gaussians stay where they are; every pixel's responsibilities \xce\xb3 "
-                         "are recomputed from them, so the colours change and the ellipses do not.",
-                         r.iteration);
-    case Record::Kind::m_step:
-      return fmt::format("M-step {}: the responsibilities stay as they are; each Gaussian's \xcf\x80, \xce\xbc, "
-                         "\xce\xa3 are re-estimated from the pixels it is responsible for, so the ellipses move "
-                         "(faint: before) and the colours do not.",
-                         r.iteration);
-  }
-  return {};
-}
-
-bool differs(double a, double b) { return std::abs(a - b) > 1e-12 * (1 + std::abs(a)); }
-
-// The sample projected on the axes, and a range that holds most of it (fixed while stepping,
-// so that what moves is the Gaussians, not the frame).
-struct Projected {
-  const Problem* problem = nullptr;
-  Axes axes = Axes::pca;
-  arma::mat P, points;  // 2 x d, 2 x M
-  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
-};
-
-const Projected& projected(const Problem& p, Axes a) {
-  static thread_local Projected cache;
-  if (cache.problem == &p && cache.axes == a) return cache;
-  cache.problem = &p;
-  cache.axes = a;
-  cache.P = projection(p, a);
-  cache.points = cache.P * p.x.rows(p.sample).t();
-  auto range = [&](arma::uword row, double& lo, double& hi) {
-    const arma::rowvec s = arma::sort(cache.points.row(row));
-    lo = s[arma::uword(0.005 * (s.n_elem - 1))];
-    hi = s[arma::uword(0.995 * (s.n_elem - 1))];
-    const double pad = std::max(0.12 * (hi - lo), 1e-3);
-    lo -= pad;
-    hi += pad;
-  };
-  range(0, cache.x0, cache.x1);
-  range(1, cache.y0, cache.y1);
-  return cache;
-}
-
-}  // namespace
-
-// ---- Texture ----------------------------------------------------------------------------------
-
-Texture::~Texture() {
-  if (id_) glDeleteTextures(1, &id_);
-}
-
-void Texture::upload(const cv::Mat& rgb, bool smooth) {
-  if (rgb.empty()) return;
-  if (!id_) glGenTextures(1, &id_);
-  glBindTexture(GL_TEXTURE_2D, id_);
-  // Segmentations are shrunk without blending, so that every pixel shown is a palette colour.
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, smooth ? GL_LINEAR : GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  const cv::Mat packed = rgb.isContinuous() ? rgb : rgb.clone();
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, packed.cols, packed.rows, 0, GL_RGB, GL_UNSIGNED_BYTE, packed.data);
-}
-
-// ---- App --------------------------------------------------------------------------------------
-
 App::App(Session& session, GLFWwindow* window, std::optional<fs::path> state_file)
-    : session_(session), window_(window), state_file_(std::move(state_file)) {
-  const Settings& s = session_.settings();
-  std::snprintf(path_, sizeof path_, "%s", s.image.string().c_str());
-  k_ = int(s.k);
-  seed_ = int(s.seed);
-  ridge_ = s.em.reg_covar;
-  mode_ = int(s.mode);
-}
+    : session_(session),
+      controls_(session),
+      window_(window),
+      state_file_(std::move(state_file)),
+      sidebar_(session.settings().image) {}
 
 void App::sync() {
   session_.poll();
@@ -140,11 +29,7 @@ void App::sync() {
   if (session_.problem() != problem_) {
     problem_ = session_.problem();
     if (problem_) photo_.upload(problem_->photo, true);
-    const Settings& s = session_.settings();
-    k_ = int(s.k);
-    seed_ = int(s.seed);
-    ridge_ = s.em.reg_covar;
-    heat_component_ = std::min<int>(heat_component_, int(s.k) - 1);
+    choices_.heat_component = std::min<int>(choices_.heat_component, int(session_.running().k) - 1);
     changed = true;
   }
   const std::vector<Lane*> lanes = session_.lanes();
@@ -162,6 +47,7 @@ void App::sync() {
     views_[i] = lanes[i]->view();
     changed = true;
   }
+  const int heat = choices_.heat_component;
   for (std::size_t i = 0; i < views_.size(); ++i) {
     LaneTextures& t = *textures_[i];
     const Display& d = views_[i].display;
@@ -171,16 +57,16 @@ void App::sync() {
       t.version = d.version;
       t.heat_component = -1;
     }
-    if (d.gamma && t.heat_component != heat_component_ && heat_component_ < int(d.gamma->n_cols)) {
+    if (d.gamma && t.heat_component != heat && heat < int(d.gamma->n_cols)) {
       // The heat map is made here, at display size, so choosing a component needs no worker.
       cv::Mat g(problem_->display_height, problem_->display_width, CV_8UC1);
       for (arma::uword j = 0; j < problem_->display_index.n_elem; ++j)
-        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(problem_->display_index[j], heat_component_));
-      cv::Mat heat;
-      cv::applyColorMap(g, heat, cv::COLORMAP_INFERNO);
-      cv::cvtColor(heat, heat, cv::COLOR_BGR2RGB);
-      t.heat.upload(heat, true);
-      t.heat_component = heat_component_;
+        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(problem_->display_index[j], heat));
+      cv::Mat map;
+      cv::applyColorMap(g, map, cv::COLORMAP_INFERNO);
+      cv::cvtColor(map, map, cv::COLOR_BGR2RGB);
+      t.heat.upload(map, true);
+      t.heat_component = heat;
       changed = true;
     }
   }
@@ -191,76 +77,37 @@ void App::sync() {
   std::string title = "GMM Lab viewer";
   if (problem_) title += " - " + problem_->source;
   if (!views_.empty())
-    if (const Record* r = at(views_[0], views_[0].cursor))
-      title += fmt::format(" - {} {}", views_[0].name, describe(*r));
+    if (const Record* r = ui::at(views_[0], views_[0].cursor)) title += fmt::format(" - {} {}", views_[0].name, describe(*r));
   if (title != title_) {
     title_ = title;
     glfwSetWindowTitle(window_, title_.c_str());
   }
-  if (running_ && idle) {
-    const double now = glfwGetTime();
-    if (now - last_tick_ >= 1.0 / speed_) {
-      last_tick_ = now;
-      bool more = false;
-      for (const LaneView& v : views_) more |= v.cursor + 1 < v.history.size() || !v.finished;
-      if (more) step_all(1, false);
-      else running_ = false;
-    }
-  }
-}
-
-bool App::next_is_e_step() const {
-  if (views_.empty()) return true;
-  const Record* r = at(views_[0], views_[0].cursor);
-  return !r || r->kind != Record::Kind::e_step;
-}
-
-void App::step_all(int half_steps, bool full) {
-  for (Lane* l : session_.lanes()) l->advance(half_steps, full);
-}
-void App::back_all(int half_steps) {
-  running_ = false;
-  for (Lane* l : session_.lanes()) l->back(half_steps);
-}
-void App::go_to_all(std::size_t record) {
-  for (Lane* l : session_.lanes()) l->go_to(record);
-}
-void App::toggle_run() {
-  running_ = !running_;
-  last_tick_ = 0;
+  controls_.tick(views_, idle, glfwGetTime());
 }
 
 void App::open_dropped(const fs::path& path) {
-  std::snprintf(path_, sizeof path_, "%s", path.string().c_str());
-  running_ = false;
-  if (path.extension() == ".json") session_.open_trace(path);
-  else session_.open_image(path);
+  sidebar_.set_path(path);
+  controls_.open(path);
 }
 
 void App::shortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
+  const KeyPresses pressed = take_keys();
   if (io.WantTextInput) return;
-  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-  if (io.KeyCtrl && pressed(GLFW_KEY_Q)) quit_ = true;
+  if (io.KeyCtrl && pressed(Key::q)) quit_ = true;
   if (io.KeyCtrl) return;
-  if (pressed(GLFW_KEY_R)) {
-    running_ = false;
-    session_.reset();
-  }
-  if ((pressed(GLFW_KEY_E) && next_is_e_step()) || (pressed(GLFW_KEY_M) && !next_is_e_step())) step_all(1, false);
-  if (pressed(GLFW_KEY_S) || pressed(GLFW_KEY_RIGHT)) step_all(2, true);
-  if (pressed(GLFW_KEY_B) || pressed(GLFW_KEY_LEFT)) back_all(1);
-  if (pressed(GLFW_KEY_SPACE)) toggle_run();
-  if (pressed(GLFW_KEY_C)) {
-    for (Lane* l : session_.lanes()) l->run_to_convergence();
-  }
-  if (pressed(GLFW_KEY_ESCAPE)) {
-    running_ = false;
-    for (Lane* l : session_.lanes()) l->cancel();
-  }
-  if (pressed(GLFW_KEY_A)) axes_ = Axes((int(axes_) + 1) % 4);
-  if (pressed(GLFW_KEY_L)) colour_by_label_ = !colour_by_label_;
-  if (pressed(GLFW_KEY_H)) heat_component_ = (heat_component_ + 1) % std::max(1, k_);
+  Controls& c = controls_;
+  const bool e_next = Controls::next_is_e_step(views_);
+  if (pressed(Key::r)) c.reset();
+  if (Controls::has_next(views_) && ((pressed(Key::e) && e_next) || (pressed(Key::m) && !e_next))) c.half_steps(1);
+  if (pressed(Key::s) || pressed(Key::right)) c.iterations(1);
+  if (pressed(Key::b) || pressed(Key::left)) c.back(1);
+  if (pressed(Key::space)) c.toggle_run();
+  if (pressed(Key::c)) c.run_to_convergence();
+  if (pressed(Key::escape)) c.cancel();
+  if (pressed(Key::a)) choices_.axes = Axes((int(choices_.axes) + 1) % 4);
+  if (pressed(Key::l)) choices_.colour_by_label = !choices_.colour_by_label;
+  if (pressed(Key::h)) choices_.heat_component = (choices_.heat_component + 1) % std::max(1, int(session_.running().k));
 }
 
 void App::frame() {
@@ -269,579 +116,48 @@ void App::frame() {
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("GMM Lab viewer", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  ImGui::BeginChild("sidebar", ImVec2(kSidebar, 0), false);
-  sidebar();
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("main", ImVec2(0, 0), false);
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  headline();
-  if (problem_ && !views_.empty()) {
-    const float rows = float(views_.size());
-    const float row_h = std::min(views_.size() == 1 ? 230.f : 170.f, (avail.y - 300) / rows);
-    for (std::size_t i = 0; i < views_.size(); ++i) lane_row(i, avail.x, row_h);
-    const float below = ImGui::GetContentRegionAvail().y;
-    const float side = std::min(below, avail.x - 570);
-    feature_space(side);
-    ImGui::SameLine();
-    ImGui::BeginGroup();
-    const float right = ImGui::GetContentRegionAvail().x;
-    const bool diff = views_.size() == 2;
-    log_likelihood_plot(right, std::min(200.f, below * 0.4f));
-    const float table_h = ImGui::GetContentRegionAvail().y - (diff ? 118 : 0);
-    parameter_table(right, table_h);
-    if (diff) diff_box(right);
-    ImGui::EndGroup();
-  } else {
-    ImGui::TextColored(kMuted, session_.busy() ? "Loading ..." : "Open a photo (left) or drop one on the window.");
-  }
-  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  const float aspect = problem_ ? float(problem_->display_width) / float(problem_->display_height) : 1.5f;
+  const Layout l = make_layout(io.DisplaySize.x, io.DisplaySize.y, views_.size(), ImGui::GetTextLineHeightWithSpacing(), aspect);
+  const Scene scene{session_, controls_, choices_, rects_, problem_.get(), views_, textures_, photo_, scripted_};
+  sidebar_.draw(scene, l.sidebar);
+  headline_.draw(scene, l.headline);
+  for (std::size_t i = 0; i < std::min<std::size_t>(views_.size(), 2); ++i) rows_[i].draw(scene, l.rows[i]);
+  Panel* lower[] = {&feature_, &curve_, &table_, &diff_};
+  const Box* boxes[] = {&l.feature, &l.curve, &l.table, &l.diff};
+  for (int i = 0; i < 4; ++i) lower[i]->draw(scene, *boxes[i]);
   ImGui::End();
   write_state();
-}
-
-void App::headline() {
-  if (views_.empty()) return;
-  const LaneView& v = views_[0];
-  const Record* r = at(v, v.cursor);
-  if (!r) return;
-  const std::size_t last = v.history.size() - 1;
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-  ImGui::Text("%s  \xc2\xb7  half-step %zu of %zu%s", describe(*r).c_str(), v.cursor, last,
-              v.finished ? "" : " so far");
-  ImGui::PopStyleColor();
-  if (r->log_likelihood) {
-    ImGui::SameLine();
-    const Record* prev = nullptr;
-    for (std::size_t i = v.cursor; i-- > 0;)
-      if (v.history[i].kind == Record::Kind::e_step && v.history[i].iteration < r->iteration) {
-        prev = &v.history[i];
-        break;
-      }
-    std::string ll = fmt::format("   log-likelihood {:.6g}", *r->log_likelihood);
-    if (prev && prev->log_likelihood) ll += fmt::format(" ({:+.4g} since E-step {})", *r->log_likelihood - *prev->log_likelihood, prev->iteration);
-    ImGui::TextColored(kMuted, "%s", ll.c_str());
-  }
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextColored(ImVec4(0.95f, 0.85f, 0.55f, 1), "%s", explain(*r).c_str());
-  ImGui::PopTextWrapPos();
-}
-
-void App::sidebar() {
-  ImGui::TextColored(kGood, "GMM Lab viewer");
-  ImGui::TextColored(kMuted, "EM on a photo, half-step by half-step");
-  ImGui::Separator();
-
-  ImGui::Text("Photo");
-  ImGui::SetNextItemWidth(-1);
-  const bool enter = ImGui::InputText("##path", path_, sizeof path_, ImGuiInputTextFlags_EnterReturnsTrue);
-  if (ImGui::Button("Open photo") || enter) open_dropped(path_);  // .json opens a trace, as a drop does
-  ImGui::SameLine();
-  if (ImGui::Button("Open trace")) {
-    running_ = false;
-    session_.open_trace(path_);
-  }
-  ImGui::TextColored(kMuted, "samples:");
-  for (const fs::path& p : sample_images()) {
-    ImGui::SameLine();
-    if (ImGui::SmallButton(p.stem().string().c_str())) open_dropped(p);
-  }
-  ImGui::TextColored(kMuted, "or drop a photo or a trace on the window");
-  if (problem_)
-    ImGui::TextColored(kMuted, "%d x %d pixels (%.1f MP); EM runs on all", problem_->image.width,
-                       problem_->image.height, problem_->image.width * double(problem_->image.height) / 1e6);
-  if (!session_.error().empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kBad, "%s", session_.error().c_str());
-    ImGui::PopTextWrapPos();
-  }
-  ImGui::Separator();
-
-  ImGui::Text("Model");
-  ImGui::SetNextItemWidth(110);
-  ImGui::InputInt("K", &k_);
-  k_ = std::clamp(k_, 1, 16);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(90);
-  ImGui::InputInt("seed", &seed_, 1, 10);
-  seed_ = std::max(seed_, 0);
-  ImGui::SetNextItemWidth(110);
-  ImGui::InputDouble("ridge", &ridge_, 0, 0, "%g");
-  ImGui::RadioButton("reference", &mode_, int(Mode::reference));
-  ImGui::SameLine();
-  ImGui::RadioButton("student", &mode_, int(Mode::student));
-  ImGui::SameLine();
-  ImGui::RadioButton("both", &mode_, int(Mode::both));
-  if (button("Reset (k-means)", "R", -1)) {
-    running_ = false;
-    Settings& s = session_.settings();
-    s.k = arma::uword(k_);
-    s.seed = std::uint64_t(seed_);
-    s.em.reg_covar = std::max(ridge_, 0.0);
-    s.mode = Mode(mode_);
-    session_.reset();
-  }
-  ImGui::Separator();
-
-  const bool busy = session_.busy();
-  ImGui::Text("EM");
-  const float half = (kSidebar - 3 * kGap) / 2;
-  const bool e_next = next_is_e_step();
-  ImGui::BeginDisabled(!e_next);
-  if (button("E-step", "E", half)) step_all(1, false);
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  ImGui::BeginDisabled(e_next);
-  if (button("M-step", "M", half)) step_all(1, false);
-  ImGui::EndDisabled();
-  if (button("Step", "S", half)) step_all(2, true);
-  remember(rects_["step_button"]);
-  ImGui::SameLine();
-  if (button("Back", "B", half)) back_all(1);
-  if (button(running_ ? "Pause" : "Run", "Space", half)) toggle_run();
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(half);
-  ImGui::SliderFloat("##speed", &speed_, 0.5f, 30, "%.1f steps/s", ImGuiSliderFlags_Logarithmic);
-  if (button("Run to convergence", "C", half * 2 + kGap)) {
-    for (Lane* l : session_.lanes()) l->run_to_convergence();
-  }
-  ImGui::BeginDisabled(!busy);
-  if (button("Cancel", "Esc", half)) {
-    running_ = false;
-    for (Lane* l : session_.lanes()) l->cancel();
-  }
-  ImGui::EndDisabled();
-  if (busy) {
-    static const char* spin[] = {"|", "/", "-", "\\"};
-    ImGui::SameLine();
-    ImGui::Text("%s working", spin[int(ImGui::GetTime() * 8) % 4]);
-  }
-  for (const LaneView& v : views_) {
-    if (!v.progress.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.progress.c_str());
-    else if (!v.timing.empty() && !scripted_) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.timing.c_str());
-  }
-
-  if (!views_.empty() && !views_[0].history.empty()) {
-    int cursor = int(views_[0].cursor);
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderInt("##scrub", &cursor, 0, int(views_[0].history.size()) - 1, "half-step %d")) {
-      running_ = false;
-      go_to_all(std::size_t(cursor));
-    }
-  }
-  ImGui::Separator();
-
-  ImGui::Text("Feature space  [A]");
-  for (Axes ax : kAllAxes) {
-    if (ax != Axes::bg) ImGui::SameLine();
-    if (ImGui::RadioButton(axes_name(ax), axes_ == ax)) axes_ = ax;
-  }
-  ImGui::Text("points coloured by  [L]");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("pixel", !colour_by_label_)) colour_by_label_ = false;
-  ImGui::SameLine();
-  if (ImGui::RadioButton("label", colour_by_label_)) colour_by_label_ = true;
-  ImGui::SetNextItemWidth(120);
-  int heat = heat_component_ + 1;
-  if (ImGui::SliderInt("heat map  [H]", &heat, 1, std::max(1, k_))) heat_component_ = heat - 1;
-  ImGui::Separator();
-
-  ImGui::PushTextWrapPos(0);
-  if (!session_.student_error().empty()) ImGui::TextColored(kBad, "%s", session_.student_error().c_str());
-  for (Lane* l : session_.lanes())
-    if (!l->implementation().note.empty()) ImGui::TextColored(kTodo, "%s", l->implementation().note.c_str());
-  for (const LaneView& v : views_) {
-    if (v.message.empty()) continue;
-    ImGui::TextColored(v.message_is_todo ? kTodo : (v.finished && v.message.starts_with("EM ")) ? kMuted : kBad, "%s: %s",
-                       lane_label(v.name).c_str(), v.message.c_str());
-  }
-  ImGui::PopTextWrapPos();
-  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - 3 * ImGui::GetTextLineHeightWithSpacing()));
-  ImGui::TextColored(kMuted, "Right = Step, Left = Back, Ctrl+Q quits");
-  ImGui::TextColored(kMuted, "hover a pixel or a component for details");
-}
-
-void App::lane_row(std::size_t lane, float width, float height) {
-  const LaneView& v = views_[lane];
-  const float aspect = float(problem_->display_width) / float(problem_->display_height);
-  const float caption = ImGui::GetTextLineHeightWithSpacing();
-  float h = height - caption, w = h * aspect;
-  const float max_w = (width - 3 * kGap) / 4;
-  if (w > max_w) {
-    w = max_w;
-    h = w / aspect;
-  }
-  const LaneTextures& t = *textures_[lane];
-  const std::string who = views_.size() > 1 ? lane_label(v.name) : "photo";
-  image_panel(who.c_str(), photo_, w, h, lane, nullptr);
-  ImGui::SameLine();
-  image_panel("segmentation", t.hard, w, h, lane, "each pixel in the colour of its most likely component");
-  ImGui::SameLine();
-  image_panel("soft (colours mixed by \xce\xb3)", t.soft, w, h, lane,
-              "each pixel a mix of the palette colours weighted by its responsibilities");
-  ImGui::SameLine();
-  image_panel(fmt::format("\xce\xb3 of component {}", heat_component_ + 1).c_str(), t.heat, w, h, lane,
-              "bright: the pixels this component is responsible for");
-}
-
-void App::image_panel(const char* caption, const Texture& t, float w, float h, std::size_t lane, const char* tip) {
-  ImGui::BeginGroup();
-  // The caption never widens the panel: it is clipped to the picture's width.
-  const ImVec2 at_caption = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
-  ImGui::GetWindowDrawList()->PushClipRect(at_caption, ImVec2(at_caption.x + w, at_caption.y + 40), true);
-  ImGui::GetWindowDrawList()->AddText(at_caption, ImGui::GetColorU32(kMuted), caption);
-  ImGui::GetWindowDrawList()->PopClipRect();
-  if (t.empty()) {
-    ImGui::Dummy(ImVec2(w, h));
-    const ImVec2 a = ImGui::GetItemRectMin();
-    ImGui::GetWindowDrawList()->AddRect(a, ImVec2(a.x + w, a.y + h), IM_COL32(90, 90, 90, 255));
-    ImGui::GetWindowDrawList()->AddText(ImVec2(a.x + 8, a.y + 8), IM_COL32(150, 150, 150, 255), "nothing to show");
-  } else {
-    ImGui::Image(t.id(), ImVec2(w, h));
-  }
-  if (&t == &textures_[0]->hard) remember(rects_["segmentation"]);
-  if (&t == &textures_[0]->soft) remember(rects_["soft"]);
-  if (ImGui::IsItemHovered() && problem_) {
-    const ImVec2 a = ImGui::GetItemRectMin(), m = ImGui::GetIO().MousePos;
-    const int px = std::clamp(int((m.x - a.x) / w * problem_->image.width), 0, problem_->image.width - 1);
-    const int py = std::clamp(int((m.y - a.y) / h * problem_->image.height), 0, problem_->image.height - 1);
-    pixel_tooltip(lane, arma::uword(py) * problem_->image.width + px);
-    (void)tip;
-  }
-  ImGui::EndGroup();
-}
-
-void App::pixel_tooltip(std::size_t lane, arma::uword n) {
-  const Image& im = problem_->image;
-  const auto names = channel_names(problem_->x.n_cols);
-  ImGui::BeginTooltip();
-  ImGui::Text("pixel (%llu, %llu)", (unsigned long long)(n % im.width), (unsigned long long)(n / im.width));
-  std::string raw, z;
-  for (arma::uword c = 0; c < problem_->x.n_cols; ++c) {
-    raw += fmt::format("{} {:g}  ", names[c], im.pixels(n, c));
-    z += fmt::format("{} {:+.3f}  ", names[c], problem_->x(n, c));
-  }
-  ImGui::Text("colour    %s", raw.c_str());
-  ImGui::Text("Z-scored  %s", z.c_str());
-  const auto& gamma = views_[lane].display.gamma;
-  if (gamma) {
-    ImGui::Text("\xce\xb3 (responsibilities):");
-    for (arma::uword k = 0; k < gamma->n_cols; ++k) {
-      swatch(k);
-      ImGui::Text("%llu: %.4f", (unsigned long long)(k + 1), (*gamma)(n, k));
-    }
-  }
-  ImGui::EndTooltip();
-}
-
-void App::component_tooltip(std::size_t lane, arma::uword k) {
-  const LaneView& v = views_[lane];
-  const Record* r = at(v, v.cursor);
-  if (!r) return;
-  const Mixture& m = r->mixture;
-  const auto names = channel_names(m.dims());
-  ImGui::BeginTooltip();
-  swatch(k);
-  ImGui::Text("component %llu (%s), %s", (unsigned long long)(k + 1), colour_name(k).c_str(), describe(*r).c_str());
-  ImGui::Text("\xcf\x80 = %.5f", m.priors[k]);
-  if (r->soft_counts.n_elem > k) ImGui::Text("N_k = %.2f pixels (from the E-step)", r->soft_counts[k]);
-  std::string mu;
-  for (arma::uword i = 0; i < m.dims(); ++i) mu += fmt::format("{} {:+.4f}  ", names[i], m.means(k, i));
-  ImGui::Text("\xce\xbc = %s", mu.c_str());
-  ImGui::Text("\xce\xa3 =");
-  for (arma::uword i = 0; i < m.dims(); ++i) {
-    std::string row = "    ";
-    for (arma::uword j = 0; j < m.dims(); ++j) row += fmt::format("{:+9.5f} ", m.covs(i, j, k));
-    ImGui::Text("%s", row.c_str());
-  }
-  ImGui::EndTooltip();
-}
-
-void App::feature_space(float side) {
-  ImGui::BeginChild("feature", ImVec2(side, side), true, ImGuiWindowFlags_NoScrollbar);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 a = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  rects_["feature_space"] = {a.x, a.y, a.x + size.x, a.y + size.y};
-  dl->AddRectFilled(a, ImVec2(a.x + size.x, a.y + size.y), IM_COL32(24, 24, 28, 255));
-  const auto names = channel_names(problem_->x.n_cols);
-  if (problem_->x.n_cols < 2) {
-    ImGui::TextColored(kMuted, "one channel: no feature space to draw");
-    ImGui::EndChild();
-    return;
-  }
-  const Projected& pr = projected(*problem_, axes_);
-  const float pad = 26;
-  const ImVec2 lo(a.x + pad, a.y + 22), hi(a.x + size.x - 8, a.y + size.y - pad);
-  auto map = [&](double u, double v) {
-    return ImVec2(lo.x + float((u - pr.x0) / (pr.x1 - pr.x0)) * (hi.x - lo.x),
-                  hi.y - float((v - pr.y0) / (pr.y1 - pr.y0)) * (hi.y - lo.y));
-  };
-  // Grid lines at whole Z-score units, and the axes' names.
-  for (double g = std::ceil(pr.x0); g <= pr.x1; g += 1) {
-    const float x = map(g, 0).x;
-    dl->AddLine(ImVec2(x, lo.y), ImVec2(x, hi.y), g == 0 ? IM_COL32(90, 90, 96, 255) : IM_COL32(48, 48, 54, 255));
-  }
-  for (double g = std::ceil(pr.y0); g <= pr.y1; g += 1) {
-    const float y = map(0, g).y;
-    dl->AddLine(ImVec2(lo.x, y), ImVec2(hi.x, y), g == 0 ? IM_COL32(90, 90, 96, 255) : IM_COL32(48, 48, 54, 255));
-  }
-  const std::string xname = axes_ == Axes::pca ? "1st principal axis" : names[axes_ == Axes::gr ? 1 : 0] + " (Z-scored)";
-  const std::string yname = axes_ == Axes::pca ? "2nd principal axis"
-                                               : names[axes_ == Axes::bg ? 1 : 2] + " (Z-scored)";
-  dl->AddText(ImVec2(lo.x, hi.y + 5), IM_COL32(170, 170, 170, 255), ("\xe2\x86\x92 " + xname).c_str());
-  dl->AddText(ImVec2(a.x + 6, a.y + 4), IM_COL32(230, 230, 230, 255),
-              fmt::format("feature space ({})   \xe2\x86\x91 {}", axes_name(axes_), yname).c_str());
-
-  dl->PushClipRect(lo, hi, true);
-  const LaneView& v0 = views_[0];
-  const arma::uvec& labels = v0.display.sample_labels;
-  for (arma::uword i = 0; i < pr.points.n_cols; ++i) {
-    const ImVec2 p = map(pr.points(0, i), pr.points(1, i));
-    ImU32 c;
-    if (colour_by_label_ && labels.n_elem == pr.points.n_cols) {
-      c = palette(labels[i], 150);
-    } else {
-      const arma::rowvec rgb = problem_->sample_colours.row(i);
-      c = IM_COL32(int(255 * rgb[0]), int(255 * rgb[1]), int(255 * rgb[2]), 200);
-    }
-    dl->AddRectFilled(ImVec2(p.x - 1.2f, p.y - 1.2f), ImVec2(p.x + 1.2f, p.y + 1.2f), c);
-  }
-  auto polyline = [&](const std::vector<std::array<double, 2>>& pts, ImU32 c, float thick, bool dashed) {
-    std::vector<ImVec2> q;
-    for (const auto& p : pts) q.push_back(map(p[0], p[1]));
-    if (!dashed) return dl->AddPolyline(q.data(), int(q.size()), c, ImDrawFlags_Closed, thick);
-    for (std::size_t i = 0; i < q.size(); i += 2) dl->AddLine(q[i], q[(i + 1) % q.size()], c, thick);
-  };
-  std::optional<std::pair<std::size_t, arma::uword>> hovered;
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  for (std::size_t lane = 0; lane < views_.size(); ++lane) {
-    const LaneView& v = views_[lane];
-    const Record* r = at(v, v.cursor);
-    if (!r) continue;
-    const bool dashed = lane == 1;
-    // After an M-step, the Gaussians before it, faint, and where each mean went.
-    const Record* before = r->kind == Record::Kind::m_step ? at(v, v.cursor - 1) : nullptr;
-    const Mixture& m = r->mixture;
-    for (arma::uword k = 0; k < m.components(); ++k) {
-      if (m.priors[k] == 0) continue;
-      if (before) {
-        polyline(ellipse(pr.P, before->mixture.means.row(k), before->mixture.covs.slice(k), 1),
-                 IM_COL32(255, 255, 255, 120), 1.5f, true);
-        const arma::vec from = pr.P * before->mixture.means.row(k).t(), to = pr.P * m.means.row(k).t();
-        dl->AddLine(map(from[0], from[1]), map(to[0], to[1]), IM_COL32(255, 255, 255, 200), 1.5f);
-        dl->AddCircle(map(from[0], from[1]), 3, IM_COL32(255, 255, 255, 160));
-      }
-      polyline(ellipse(pr.P, m.means.row(k), m.covs.slice(k), 2), palette(k, 170), 1.5f, true);
-      polyline(ellipse(pr.P, m.means.row(k), m.covs.slice(k), 1), palette(k), 2.5f, dashed);
-      const arma::vec c = pr.P * m.means.row(k).t();
-      const ImVec2 p = map(c[0], c[1]);
-      dl->AddCircleFilled(p, 5.5f, IM_COL32(0, 0, 0, 255));
-      dl->AddCircleFilled(p, 4, palette(k));
-      dl->AddText(ImVec2(p.x + 7, p.y - 7), IM_COL32(255, 255, 255, 255), std::to_string(k + 1).c_str());
-      if (ImGui::IsWindowHovered() && std::hypot(mouse.x - p.x, mouse.y - p.y) < 9) hovered = {lane, k};
-    }
-  }
-  dl->PopClipRect();
-  std::string legend = "ellipses: 1\xcf\x83 and 2\xcf\x83 of each Gaussian";
-  if (views_.size() == 2) legend += "; dashed: yours";
-  dl->AddText(ImVec2(lo.x + 4, lo.y + 2), IM_COL32(170, 170, 170, 255), legend.c_str());
-  if (hovered) component_tooltip(hovered->first, hovered->second);
-  ImGui::EndChild();
-}
-
-void App::log_likelihood_plot(float w, float h) {
-  ImGui::BeginChild("loglik", ImVec2(w, h), true, ImGuiWindowFlags_NoScrollbar);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 a = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
-  dl->AddRectFilled(a, ImVec2(a.x + size.x, a.y + size.y), IM_COL32(24, 24, 28, 255));
-  // Every lane's curve over the whole history computed so far.
-  double lo = INFINITY, hi = -INFINITY;
-  int last = 1;
-  for (const LaneView& v : views_)
-    for (const Record& r : v.history)
-      if (r.kind == Record::Kind::e_step) {
-        lo = std::min(lo, *r.log_likelihood);
-        hi = std::max(hi, *r.log_likelihood);
-        last = std::max(last, r.iteration);
-      }
-  dl->AddText(ImVec2(a.x + 6, a.y + 4), IM_COL32(230, 230, 230, 255), "log-likelihood per E-step (falls in red)");
-  if (!(lo <= hi)) {
-    dl->AddText(ImVec2(a.x + 6, a.y + 24), IM_COL32(150, 150, 150, 255), "no E-step yet");
-    ImGui::EndChild();
-    return;
-  }
-  if (hi - lo < 1e-9 * std::max(1.0, std::abs(hi))) {
-    lo -= 1;
-    hi += 1;
-  }
-  const ImVec2 p0(a.x + 84, a.y + 24), p1(a.x + size.x - 12, a.y + size.y - 20);
-  auto map = [&](double it, double ll) {
-    const float u = last > 1 ? float((it - 1) / (last - 1)) : 0.5f;
-    return ImVec2(p0.x + u * (p1.x - p0.x), p1.y - float((ll - lo) / (hi - lo)) * (p1.y - p0.y));
-  };
-  dl->AddRect(p0, p1, IM_COL32(60, 60, 66, 255));
-  dl->AddText(ImVec2(a.x + 4, p0.y - 2), IM_COL32(170, 170, 170, 255), fmt::format("{:.5g}", hi).c_str());
-  dl->AddText(ImVec2(a.x + 4, p1.y - 12), IM_COL32(170, 170, 170, 255), fmt::format("{:.5g}", lo).c_str());
-  dl->AddText(ImVec2(p0.x, p1.y + 3), IM_COL32(170, 170, 170, 255), "iteration 1");
-  const std::string end = fmt::format("{}", last);
-  dl->AddText(ImVec2(p1.x - ImGui::CalcTextSize(end.c_str()).x, p1.y + 3), IM_COL32(170, 170, 170, 255), end.c_str());
-  for (std::size_t lane = 0; lane < views_.size(); ++lane) {
-    const LaneView& v = views_[lane];
-    const Record* previous = nullptr;
-    for (const Record& r : v.history) {
-      if (r.kind != Record::Kind::e_step) continue;
-      const ImVec2 q = map(r.iteration, *r.log_likelihood);
-      if (previous) {
-        const bool fell = *r.log_likelihood < *previous->log_likelihood;
-        dl->AddLine(map(previous->iteration, *previous->log_likelihood), q,
-                    fell ? IM_COL32(255, 70, 60, 255) : kLaneInk[lane % 2], 2);
-      }
-      dl->AddCircleFilled(q, 2.5f, kLaneInk[lane % 2]);
-      previous = &r;
-    }
-  }
-  if (const Record* r = at(views_[0], views_[0].cursor); r && r->iteration > 0) {
-    const float x = map(r->iteration, lo).x;
-    dl->AddLine(ImVec2(x, p0.y), ImVec2(x, p1.y), IM_COL32(255, 255, 255, 140), 1);
-    if (r->log_likelihood) dl->AddCircle(map(r->iteration, *r->log_likelihood), 6, IM_COL32(255, 255, 255, 255), 0, 2);
-  }
-  ImGui::EndChild();
-}
-
-void App::parameter_table(float w, float h) {
-  ImGui::BeginChild("params", ImVec2(w, h), true);
-  if (views_.size() > 1) {
-    for (std::size_t i = 0; i < views_.size(); ++i) {
-      if (i) ImGui::SameLine();
-      if (ImGui::RadioButton(lane_label(views_[i].name).c_str(), table_lane_ == i)) table_lane_ = i;
-    }
-  }
-  table_lane_ = std::min(table_lane_, views_.size() - 1);
-  const LaneView& v = views_[table_lane_];
-  const Record* r = at(v, v.cursor);
-  if (!r) {
-    ImGui::EndChild();
-    return;
-  }
-  const Record* prev = v.cursor > 0 ? at(v, v.cursor - 1) : nullptr;
-  const Mixture& m = r->mixture;
-  const auto names = channel_names(m.dims());
-  ImGui::TextColored(kMuted, "parameters after %s; highlighted: what it changed", describe(*r).c_str());
-  const bool counts = r->kind != Record::Kind::start;
-  const int columns = 3 + (counts ? 1 : 0) + 2;
-  if (ImGui::BeginTable("mixture", columns, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    ImGui::TableSetupColumn("k");
-    ImGui::TableSetupColumn("\xcf\x80_k");
-    if (counts) ImGui::TableSetupColumn("N_k");
-    ImGui::TableSetupColumn(fmt::format("\xce\xbc_k ({})", fmt::join(names, ", ")).c_str());
-    ImGui::TableSetupColumn("\xce\xa3_k diagonal");
-    ImGui::TableSetupColumn("\xce\xa3_k off-diag.");
-    ImGui::TableHeadersRow();
-    const std::size_t lane = table_lane_;
-    for (arma::uword k = 0; k < m.components(); ++k) {
-      ImGui::TableNextRow();
-      auto cell = [&](int column, bool changed, const std::string& text) {
-        ImGui::TableSetColumnIndex(column);
-        if (changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, kChanged);
-        ImGui::TextUnformatted(text.c_str());
-        if (ImGui::IsItemHovered()) component_tooltip(lane, k);
-      };
-      ImGui::TableSetColumnIndex(0);
-      swatch(k);
-      ImGui::Text("%llu", (unsigned long long)(k + 1));
-      if (ImGui::IsItemHovered()) component_tooltip(lane, k);
-      const Mixture* pm = prev ? &prev->mixture : nullptr;
-      int col = 1;
-      cell(col++, pm && differs(pm->priors[k], m.priors[k]), fmt::format("{:.4f}", m.priors[k]));
-      if (counts) {
-        const bool new_counts = r->kind == Record::Kind::e_step;
-        cell(col++, new_counts, r->soft_counts.n_elem > k ? fmt::format("{:.1f}", r->soft_counts[k]) : "");
-      }
-      std::string mu, diag, off;
-      bool mu_changed = false, diag_changed = false, off_changed = false;
-      for (arma::uword i = 0; i < m.dims(); ++i) {
-        mu += fmt::format("{}{:+.2f}", i ? " " : "", m.means(k, i));
-        diag += fmt::format("{}{:.2f}", i ? " " : "", m.covs(i, i, k));
-        if (pm) {
-          mu_changed |= differs(pm->means(k, i), m.means(k, i));
-          diag_changed |= differs(pm->covs(i, i, k), m.covs(i, i, k));
-        }
-        for (arma::uword j = i + 1; j < m.dims(); ++j) {
-          off += fmt::format("{}{:+.2f}", off.empty() ? "" : " ", m.covs(i, j, k));
-          if (pm) off_changed |= differs(pm->covs(i, j, k), m.covs(i, j, k));
-        }
-      }
-      cell(col++, mu_changed, mu);
-      cell(col++, diag_changed, diag);
-      cell(col++, off_changed, off);
-    }
-    ImGui::EndTable();
-  }
-  for (const ComponentEvent& e : r->events) ImGui::TextColored(kTodo, "%s", e.describe().c_str());
-  // The formulas of the two half-steps, the one just done in bright ink.
-  ImGui::Spacing();
-  ImGui::PushTextWrapPos(0);
-  const ImVec4 lit(0.95f, 0.85f, 0.55f, 1);
-  ImGui::TextColored(r->kind == Record::Kind::e_step ? lit : kMuted,
-                     "E-step: \xce\xb3_nk = \xcf\x80_k N(x_n | \xce\xbc_k, \xce\xa3_k) / \xe2\x88\x91_j \xcf\x80_j "
-                     "N(x_n | \xce\xbc_j, \xce\xa3_j); N_k = \xe2\x88\x91_n \xce\xb3_nk. It changes the colours and N_k.");
-  ImGui::TextColored(r->kind == Record::Kind::m_step ? lit : kMuted,
-                     "M-step: \xcf\x80_k = N_k / N;  \xce\xbc_k = \xe2\x88\x91_n \xce\xb3_nk x_n / N_k;  \xce\xa3_k = "
-                     "\xe2\x88\x91_n \xce\xb3_nk (x_n \xe2\x88\x92 \xce\xbc_k)(x_n \xe2\x88\x92 \xce\xbc_k)\xe1\xb5\x80 / N_k "
-                     "(+ the ridge on the diagonal). It changes \xcf\x80, \xce\xbc, \xce\xa3 and the ellipses.");
-  ImGui::PopTextWrapPos();
-  ImGui::EndChild();
-}
-
-void App::diff_box(float w) {
-  ImGui::BeginChild("diff", ImVec2(w, 0), true);
-  const std::optional<TraceDiff> d = session_.diff();
-  ImGui::PushTextWrapPos(0);
-  if (!d) {
-    ImGui::TextColored(kMuted, "yours against the reference: waiting for both runs ...");
-  } else if (!d->comparable) {
-    ImGui::TextColored(kBad, "%s", d->refusal.c_str());
-  } else if (d->agree) {
-    ImGui::TextColored(kGood, "Yours and the reference agree on every half-step so far (the tracer's diff).");
-  } else if (d->first->cause == TraceDifference::Cause::stopped) {
-    ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->first->iteration,
-                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start");
-    ImGui::TextColored(kMuted, "%s", d->report.c_str());
-  } else {
-    ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->first->iteration,
-                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start",
-                       d->first->quantity.c_str());
-    ImGui::TextColored(kMuted, "%s", d->report.c_str());
-  }
-  ImGui::PopTextWrapPos();
-  ImGui::EndChild();
-}
-
-void App::remember(std::array<float, 4>& rect) {
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  rect = {a.x, a.y, b.x, b.y};
 }
 
 void App::write_state() {
   if (!state_file_) return;
   nlohmann::json s;
   s["source"] = problem_ ? problem_->source : "";
-  s["axes"] = axes_name(axes_);
-  s["running"] = running_;
+  s["axes"] = axes_name(choices_.axes);
+  s["running"] = controls_.running();
   for (const auto& [name, r] : rects_) s["rects"][name] = r;
+  const Settings &chosen = session_.settings(), &run = session_.running();
+  s["settings"] = {{"chosen", {{"k", chosen.k}, {"seed", chosen.seed}}},
+                   {"running", {{"k", run.k}, {"seed", run.seed}}},
+                   {"pending", session_.pending()},
+                   {"refusal", ui::refusal_of(chosen)}};
   s["lanes"] = nlohmann::json::array();
   for (const LaneView& v : views_) {
-    const Record* r = at(v, v.cursor);
+    const Record* r = ui::at(v, v.cursor);
     s["lanes"].push_back({{"name", v.name},
                           {"cursor", v.cursor},
                           {"history", v.history.size()},
                           {"shown", r ? describe(*r) : ""},
                           {"timing", v.timing},
-                          {"message", v.message}});
+                          {"message", v.message},
+                          {"note", note_name(v.note)},
+                          {"banner", ui::stopped_banner(v)},
+                          {"next", !has_next(v) ? "none" : next_is_e_step(v) ? "E-step" : "M-step"}});
   }
   const std::string text = s.dump(2) + "\n";
   if (text == last_state_) return;
@@ -862,71 +178,6 @@ cv::Mat App::grab() const {
   glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, rgb.data);
   cv::flip(rgb, rgb, 0);
   return rgb;
-}
-
-void App::execute(const Action& a) {
-  settled_frames_ = 0;
-  const std::string& v = a.verb;
-  const std::vector<Lane*> lanes = session_.lanes();
-  auto need_lanes = [&] {
-    if (lanes.empty())
-      throw Error(fmt::format("script {}: nothing is open to step{}", a.what(),
-                              session_.error().empty() ? "" : " (" + session_.error() + ")"));
-  };
-  if (v == "open") return open_dropped(a.words[0]);
-  if (v == "trace") return session_.open_trace(a.words[0]);
-  if (v == "reset") return session_.reset();
-  if (v == "estep" || v == "mstep") {
-    need_lanes();
-    // A script says which half it means: refuse the other, so a script cannot silently skip one.
-    const HalfStep wanted = v == "estep" ? HalfStep::e_step : HalfStep::m_step;
-    const bool next_is_e = next_is_e_step();
-    if ((wanted == HalfStep::e_step) != next_is_e)
-      throw Error(fmt::format("script {}: the next half-step is an {}, not an {}", a.what(),
-                              half_step_name(next_is_e ? HalfStep::e_step : HalfStep::m_step), half_step_name(wanted)));
-    return step_all(1, false);
-  }
-  if (v == "step") return need_lanes(), step_all(2 * count_of(a), true);
-  if (v == "back") return need_lanes(), back_all(count_of(a));
-  if (v == "forward") return need_lanes(), step_all(count_of(a), false);
-  if (v == "goto") return need_lanes(), go_to_all(std::size_t(std::stoull(a.words[0])));
-  if (v == "run") {
-    need_lanes();
-    for (Lane* l : lanes) l->run_to_convergence();
-    return;
-  }
-  if (v == "set") {
-    const std::string &key = a.words[0], &value = a.words[1];
-    Settings& s = session_.settings();
-    if (key == "k") s.k = std::stoull(value), k_ = int(s.k);
-    else if (key == "seed") s.seed = std::stoull(value), seed_ = int(s.seed);
-    else if (key == "ridge") s.em.reg_covar = std::stod(value), ridge_ = s.em.reg_covar;
-    else if (key == "impl") s.mode = parse_mode(value), mode_ = int(s.mode);
-    else if (key == "axes") axes_ = parse_axes(value);
-    else if (key == "colour" || key == "color") colour_by_label_ = value == "label";
-    else if (key == "heat") {
-      heat_component_ = std::stoi(value) - 1;
-      if (heat_component_ >= k_)
-        throw Error(fmt::format("script {}: there are only {} components", a.what(), k_));
-    }
-    return;
-  }
-  if (v == "screenshot") {
-    cv::Mat bgr;
-    cv::cvtColor(grab(), bgr, cv::COLOR_RGB2BGR);
-    return write_picture(bgr, a.words[0]);
-  }
-  if (v == "save") {
-    need_lanes();
-    if (a.words[0] == "labels") {
-      const auto gamma = lanes[0]->displayed_gamma();
-      if (!gamma) throw Error(fmt::format("script {}: the segmentation panel shows nothing yet", a.what()));
-      return write_picture(full_segmentation(*problem_, *gamma), a.words[1]);
-    }
-    const LaneView lv = lanes[0]->view();
-    return write_text_file(to_json(lv.history[lv.cursor].mixture).dump(2) + "\n", a.words[1]);
-  }
-  throw Error(fmt::format("script {}: not an action", a.what()));  // parse_script refuses these first
 }
 
 }  // namespace gmmlab::viewer

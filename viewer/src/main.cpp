@@ -15,6 +15,8 @@
 #include <filesystem>
 
 #include "app.hpp"
+#include "script_runner.hpp"
+#include "keys.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
 #include "gmmlab/pipeline.hpp"
@@ -116,13 +118,41 @@ void check_outputs_before_the_window(const Options& o, const std::vector<Action>
       }
     }
   }
-  check_outputs(outputs, inputs);
+  try {
+    check_outputs(outputs, inputs);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    throw UsageError(e.what());  // also a missing folder or a FIFO (cli/tests/hardening_test.cpp)
+  }
+}
+
+// The exit codes: a malformed command line or script, a value out of range or an output
+// refused before the window (UsageError) 2; any other gmmlab::Error (a file that cannot be
+// read, an action the script cannot do) and running out of memory 1; anything else, a bug,
+// 4. One line on stderr each.
+int report(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
+    return 2;
+  } catch (const Error& e) {
+    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "gmmlab-viewer: out of memory; try a smaller photo or a smaller K\n");
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gmmlab-viewer: internal error: {}; please report it with the command you ran\n", e.what());
+    return 4;
+  }
 }
 
 int run(const Options& o, const std::vector<Action>& script) {
   int width = 1280, height = 800;
   if (std::sscanf(o.size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 480)
-    throw CLI::ValidationError("--size", fmt::format("'{}' is not WIDTHxHEIGHT of at least 640x480", o.size));
+    throw UsageError(fmt::format("--size '{}' is not WIDTHxHEIGHT of at least 640x480", o.size));
 
   Settings settings;
   settings.image = o.image;
@@ -168,6 +198,7 @@ int run(const Options& o, const std::vector<Action>& script) {
   load_fonts(io);
   ImGui::StyleColorsDark();
   ImGui::GetStyle().FrameRounding = 3;
+  install_key_taps(window);  // first: the backend chains to it
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
 
@@ -180,14 +211,13 @@ int run(const Options& o, const std::vector<Action>& script) {
     else session.reset();
     App app(session, window, o.state_file.empty() ? std::nullopt : std::optional<fs::path>(o.state_file));
     if (scripted) app.set_scripted();
+    ScriptRunner runner(app, script);
     glfwSetWindowUserPointer(window, &app);
     // A dropped file goes the way a typed path or a command-line photo goes.
     glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
       if (count > 0) static_cast<App*>(glfwGetWindowUserPointer(w))->open_dropped(paths[0]);
     });
 
-    std::size_t next = 0;
-    const Action* opened = nullptr;  // the last action that opened something, checked once it settles
     while (!glfwWindowShouldClose(window) && !app.quit()) {
       if (scripted) glfwPollEvents();
       else glfwWaitEventsTimeout(1.0 / 30);  // redraws at least 30 times a second, sleeps otherwise
@@ -202,23 +232,14 @@ int run(const Options& o, const std::vector<Action>& script) {
       glClearColor(0.1f, 0.1f, 0.12f, 1);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-      if (scripted && app.settled()) {
-        try {
-          if (opened && !session.error().empty())
-            throw Error(fmt::format("script {}: {}", opened->what(), session.error()));
-          if (next == script.size()) break;
-          const Action& a = script[next++];
-          opened = a.verb == "open" || a.verb == "trace" || a.verb == "reset" ? &a : nullptr;
-          app.execute(a);
-        } catch (const Error& e) {
-          // Every failed action is named, also when the sentence comes from the lab (a file
-          // that cannot be written).
-          const std::string m = e.what();
-          const Action& a = script[next - 1];
-          fmt::print(stderr, "gmmlab-viewer: {}\n", m.starts_with("script ") ? m : fmt::format("script {}: {}", a.what(), m));
+      // The script runs between frames: after this one is rendered (a screenshot reads it),
+      // before it is shown.
+      if (scripted && !runner.after_frame()) {
+        if (!runner.error().empty()) {
+          fmt::print(stderr, "gmmlab-viewer: {}\n", runner.error());
           status = 1;
-          break;
         }
+        break;
       }
       glfwSwapBuffers(window);
     }
@@ -248,7 +269,7 @@ int main(int argc, char** argv) {
   cli.add_option("--impl", o.impl, "reference, student, or both side by side (default reference)");
   cli.add_option("--student", o.student, "Run the student side from this submission folder (compiled as the grader "
                                          "does) instead of this build's student/");
-  cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
+  CLI::Option* script_option = cli.add_option("--script", o.script, "Run these actions, then exit (see viewer/README.md), e.g. \"reset; estep; "
                                        "screenshot a.png\"");
   cli.add_option("--state-file", o.state_file, "Keep this JSON file up to date with what the window shows (for tests)")
       ->check(CLI::Validator(
@@ -267,14 +288,10 @@ int main(int argc, char** argv) {
   }
   try {
     std::vector<Action> script;
-    if (!o.script.empty()) script = parse_script(o.script);
+    // Given but empty is a mistake (it would open a window that never exits), not "no script".
+    if (script_option->count() > 0) script = parse_script(o.script);
     return run(o, script);
-  } catch (const CLI::ValidationError& e) {
-    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
-    return 2;
-  } catch (const Error& e) {
-    // The command line or the script is malformed, or a value is out of range.
-    fmt::print(stderr, "gmmlab-viewer: {}\n", e.what());
-    return 2;
+  } catch (...) {
+    return report(std::current_exception());
   }
 }

@@ -202,10 +202,11 @@ void Lane::stopped_if_finished() {
   view_.trace = tracer_->trace();
   if (!o.usable()) {
     view_.message = o.message;
-    view_.message_is_todo = o.reason == StopReason::not_implemented;
+    view_.note = o.reason == StopReason::not_implemented ? LaneView::Note::todo : LaneView::Note::failed;
   } else {
     view_.message = fmt::format("EM {} after {} iterations", o.converged() ? "converged" : "reached the cap",
                                 o.iterations);
+    view_.note = LaneView::Note::ended;
   }
   ++changes_;
 }
@@ -230,10 +231,16 @@ void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, Trac
     observers_->add(recorder_.get());
     observers_->add(tracer_.get());
     try {
+      // `gmmlab segment --impl` Z-scores with the implementation first: an unwritten Z-score
+      // is named before the E-step (a few pixels suffice to find out; the lanes all step on
+      // the reference's Z-scored pixels, so that they start alike).
+      const arma::mat& pixels = problem_->image.pixels;
+      (void)impl_.steps->zscore(pixels.rows(0, std::min<arma::uword>(pixels.n_rows, 16) - 1));
       run_ = std::make_unique<EmRun>(*impl_.steps, problem_->x, problem_->initial, options, observers_.get());
     } catch (const Error& e) {
       std::lock_guard lock(m_);
       view_.message = e.what();
+      view_.note = dynamic_cast<const NotImplemented*>(&e) ? LaneView::Note::todo : LaneView::Note::failed;
       view_.finished = true;
       ++changes_;
       return;
@@ -268,6 +275,7 @@ void Lane::replay(std::shared_ptr<const Problem> problem, const Trace& trace) {
       view_.history = std::move(history);
       view_.finished = true;
       view_.trace = trace;
+      view_.note = LaneView::Note::replayed;
       view_.message = fmt::format("saved trace: {}", ending_summary(trace));
       if (!trace.end.message.empty()) view_.message += ": " + trace.end.message;
       ++changes_;
@@ -281,9 +289,42 @@ std::size_t Lane::history_size() const {
   return view_.history.size();
 }
 
+const char* note_name(LaneView::Note n) {
+  switch (n) {
+    case LaneView::Note::none: return "none";
+    case LaneView::Note::ended: return "ended";
+    case LaneView::Note::replayed: return "replayed";
+    case LaneView::Note::todo: return "todo";
+    case LaneView::Note::failed: return "failed";
+  }
+  return "?";
+}
+
+bool next_is_e_step(const LaneView& v) {
+  return v.cursor >= v.history.size() || v.history[v.cursor].kind != Record::Kind::e_step;
+}
+
 void Lane::advance(int half_steps, bool full_iterations) {
   cancel_ = false;
-  worker_.post([this, half_steps, full_iterations] {
+  worker_.post([this, half_steps, full_iterations] { advance_now(half_steps, full_iterations); });
+}
+
+void Lane::step(int iterations) {
+  cancel_ = false;
+  worker_.post([this, iterations] {
+    bool at_e_step;
+    {
+      std::lock_guard lock(m_);
+      if (view_.history.empty()) return;  // the run could not start: its message says why
+      at_e_step = view_.history[cursor_].kind == Record::Kind::e_step;
+    }
+    advance_now(2 * iterations - (at_e_step ? 1 : 0), true);
+  });
+}
+
+void Lane::advance_now(int half_steps, bool full_iterations) {
+  if (history_size() == 0) return;  // the run could not start: its message says why
+  {
     const auto started = std::chrono::steady_clock::now();
     int computed = 0;
     std::size_t target = cursor_;
@@ -320,16 +361,20 @@ void Lane::advance(int half_steps, bool full_iterations) {
                                  all.count() - em.count(), computed, computed == 1 ? "" : "s");
       ++changes_;
     }
-  });
+  }
 }
 
 void Lane::back(int half_steps) {
-  worker_.post([this, half_steps] { show_now(cursor_ >= std::size_t(half_steps) ? cursor_ - half_steps : 0, nullptr); });
+  worker_.post([this, half_steps] {
+    if (history_size() == 0) return;
+    show_now(cursor_ >= std::size_t(half_steps) ? cursor_ - half_steps : 0, nullptr);
+  });
 }
 
 void Lane::go_to(std::size_t record) {
   requested_ = record;
   worker_.post([this] {
+    if (history_size() == 0) return;
     const std::size_t last = history_size() - 1;
     show_now(std::min<std::size_t>(requested_.load(), last), nullptr);
   });
@@ -350,7 +395,7 @@ void Lane::run_to_convergence() {
       }
     }
     stopped_if_finished();
-    show_now(history_size() - 1, nullptr);
+    if (history_size() > 0) show_now(history_size() - 1, nullptr);
   });
 }
 
@@ -436,7 +481,7 @@ const char* axes_name(Axes a) {
 
 Axes parse_axes(const std::string& name) {
   if (auto axes = from_name(name, kAllAxes, axes_name)) return *axes;
-  throw Error(fmt::format("'{}' is not a pair of axes; choose {}", name, name_choices(kAllAxes, axes_name)));
+  throw UsageError(fmt::format("'{}' is not a pair of axes; choose {}", name, name_choices(kAllAxes, axes_name)));
 }
 
 arma::mat projection(const Problem& p, Axes a) {

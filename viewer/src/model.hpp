@@ -113,10 +113,17 @@ struct LaneView {
   bool finished = false;       // EM has stopped (converged, cap, failure): stepping only replays
   std::string progress;        // while busy: what is being computed
   std::string timing;          // how long the last computed step and its pictures took
-  std::string message;         // why the run stopped, when it failed (a student TODO, an error)
-  bool message_is_todo = false;
+  std::string message;         // why the run stopped or what was opened, "" while it goes on
+  // What kind of sentence the message is, so the window colours it without reading it.
+  enum class Note { none, ended, replayed, todo, failed };
+  Note note = Note::none;
   Trace trace;                 // the tracer's record of the live run, for the diff
 };
+const char* note_name(LaneView::Note n);  // "none", "ended", "replayed", "todo", "failed"
+// Whether a half-step comes after the one shown: in the history, or to be computed.
+inline bool has_next(const LaneView& v) { return v.cursor + 1 < v.history.size() || !v.finished; }
+// Whether the next half-step after the one shown is an E-step (the start and M-steps).
+bool next_is_e_step(const LaneView& v);
 
 class Lane {
  public:
@@ -132,6 +139,9 @@ class Lane {
   // by computing. full_iterations: whole iterations (E then M) go through Steps::iterate, as
   // `gmmlab segment` runs them.
   void advance(int half_steps, bool full_iterations);
+  // The Step button: to the end of the next `iterations` iterations, so from an E-step the
+  // first of them is its M-step only and every Step lands on an M-step.
+  void step(int iterations);
   void back(int half_steps);
   void go_to(std::size_t record);  // clamped to the history
   // Full iterations until EM stops or cancel().
@@ -150,6 +160,7 @@ class Lane {
   // Worker-thread only: moves the cursor to `record` and makes its display. posterior: the
   // responsibilities the run has just computed for it, if any (saves an E-step).
   void show_now(std::size_t record, const arma::mat* posterior);
+  void advance_now(int half_steps, bool full_iterations);
   std::shared_ptr<const arma::mat> compute_gamma(std::size_t record, const arma::mat* posterior);
   void set_progress(std::string text);
   void stopped_if_finished();

@@ -39,12 +39,12 @@ bool parse_whole(const std::string& s, long long& out) {
 void need_count(const Action& a, const std::string& word, long long min) {
   long long n = 0;
   if (!parse_whole(word, n) || n < min)
-    throw Error(fmt::format("script {}: '{}' is not a whole number of {} or more", a.what(), word, min));
+    throw UsageError(fmt::format("script {}: '{}' is not a whole number of {} or more", a.what(), word, min));
 }
 
 void need_extension(const Action& a, const std::string& file, const std::string& ext) {
   if (!file.ends_with(ext))
-    throw Error(fmt::format("script {}: '{}' must end in {}", a.what(), file, ext));
+    throw UsageError(fmt::format("script {}: '{}' must end in {}", a.what(), file, ext));
 }
 
 void check_set(const Action& a) {
@@ -61,22 +61,22 @@ void check_set(const Action& a) {
       } catch (const std::exception&) {
       }
       if (used != value.size() || !(r >= 0) || !std::isfinite(r))
-        throw Error(fmt::format("script {}: the ridge '{}' must be a number of 0 or more", a.what(), value));
+        throw UsageError(fmt::format("script {}: the ridge '{}' must be a number of 0 or more", a.what(), value));
       return;
     }
     if (key == "impl") return (void)parse_mode(value);
     if (key == "axes") return (void)parse_axes(value);
     if (key == "colour" || key == "color") {
       if (value != "pixel" && value != "label")
-        throw Error(fmt::format("script {}: colour is pixel or label, not '{}'", a.what(), value));
+        throw UsageError(fmt::format("script {}: colour is pixel or label, not '{}'", a.what(), value));
       return;
     }
   } catch (const Error& e) {
     const std::string m = e.what();
     if (m.starts_with("script ")) throw;
-    throw Error(fmt::format("script {}: {}", a.what(), m));
+    throw UsageError(fmt::format("script {}: {}", a.what(), m));
   }
-  throw Error(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour or heat",
+  throw UsageError(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour or heat",
                           a.what(), key));
 }
 
@@ -84,10 +84,10 @@ void check(const Action& a) {
   const Verb* verb = nullptr;
   for (const Verb& v : kVerbs)
     if (a.verb == v.name) verb = &v;
-  if (!verb) throw Error(fmt::format("script {}: '{}' is not an action; the actions are {}", a.what(), a.verb, verb_list()));
+  if (!verb) throw UsageError(fmt::format("script {}: '{}' is not an action; the actions are {}", a.what(), a.verb, verb_list()));
   const int n = int(a.words.size());
   if (n < verb->min_words || n > verb->max_words)
-    throw Error(fmt::format("script {}: '{}' takes {} word{} after it, not {}", a.what(), a.verb,
+    throw UsageError(fmt::format("script {}: '{}' takes {} word{} after it, not {}", a.what(), a.verb,
                             verb->min_words == verb->max_words ? std::to_string(verb->min_words)
                                                                : fmt::format("{} or {}", verb->min_words, verb->max_words),
                             verb->max_words == 1 ? "" : "s", n));
@@ -98,7 +98,7 @@ void check(const Action& a) {
   if (a.verb == "save") {
     if (a.words[0] == "labels") return need_extension(a, a.words[1], ".png");
     if (a.words[0] == "mixture") return need_extension(a, a.words[1], ".json");
-    throw Error(fmt::format("script {}: save labels F.png or save mixture F.json, not save {}", a.what(), a.words[0]));
+    throw UsageError(fmt::format("script {}: save labels F.png or save mixture F.json, not save {}", a.what(), a.words[0]));
   }
 }
 
@@ -126,7 +126,7 @@ std::vector<Action> parse_script(const std::string& script) {
     check(a);
     out.push_back(std::move(a));
   }
-  if (out.empty()) throw Error("the script has no actions; give e.g. --script \"reset; estep; screenshot a.png\"");
+  if (out.empty()) throw UsageError("the script has no actions; give e.g. --script \"reset; estep; screenshot a.png\"");
   return out;
 }
 

@@ -25,8 +25,20 @@ struct Settings {
   Mode mode = Mode::reference;
 };
 
-// Throws gmmlab::Error naming the setting that is out of range.
+// Throws gmmlab::UsageError naming the setting that is out of range (a value typed in the
+// window, set by a script or given on the command line: the same sentence).
 void validate(const Settings& s);
+
+// diff_report ends with one line per run saying how it ended; a live run paused between
+// half-steps has not ended (its trace would say "reached the cap of 0 iterations"), so those
+// lines are replaced by where each run is, or by its own message when it has stopped.
+std::string with_live_endings(std::string report, const std::vector<std::pair<std::string, const LaneView*>>& runs);
+
+// Throws gmmlab::Error naming `source`, the component and the iteration when a mixture of the
+// trace has a covariance that is not positive definite (a negative variance, say): the
+// viewer would draw it as a line or not at all. EM never records one (a run whose covariance
+// collapses stops before its mixture is kept), so such a trace was edited or damaged.
+void check_trace_mixtures(const Trace& t, const std::string& source);
 
 // The bundled sample photos (lab/data/*.png), found where sample_image() is.
 std::vector<std::filesystem::path> sample_images();
@@ -38,8 +50,15 @@ class Session {
   Session(Settings settings, std::function<Implementation()> make_reference,
           std::function<Implementation()> make_student);
 
+  // What the user has chosen: the next reset() runs it. The window's fields and a script's
+  // `set` edit these, and nothing else holds them.
   Settings& settings() { return settings_; }
   const Settings& settings() const { return settings_; }
+  // What the lanes shown were started with (or the trace replayed was recorded with).
+  const Settings& running() const { return running_; }
+  // The chosen values that differ from the running ones, e.g. "K 6 (now 5), seed 2 (now 0)";
+  // "" when none: they apply at the next reset().
+  std::string pending() const;
 
   // Loads settings().image and starts the lanes from its k-means start (in the background).
   void reset();
@@ -64,6 +83,7 @@ class Session {
 
  private:
   struct Loaded {
+    Settings settings;  // as they were when the load was asked for
     std::shared_ptr<Problem> problem;
     std::optional<Trace> trace;
     std::string error;
@@ -71,7 +91,7 @@ class Session {
   void load(std::function<Loaded()> job);
   void start_lanes(const Loaded& loaded);
 
-  Settings settings_;
+  Settings settings_, running_;
   std::function<Implementation()> make_reference_, make_student_;
   std::shared_ptr<const Problem> problem_;
   std::vector<std::unique_ptr<Lane>> lanes_;

@@ -2,6 +2,8 @@
 // stepping against the EM driver, a student TODO, Cancel, the ellipses and the diff.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <thread>
 
@@ -10,6 +12,7 @@
 #include "gmmlab/testing/support.hpp"
 #include "model.hpp"
 #include "script.hpp"
+#include "layout.hpp"
 #include "session.hpp"
 
 namespace gmmlab::viewer {
@@ -75,7 +78,7 @@ class LaneTest : public ::testing::Test {
   static std::shared_ptr<Problem> problem_;
   static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
   static void start(Lane& lane, EmOptions options = {}) {
-    lane.start(problem_, options, TraceInput{"chelsea.png", "0", 1, 1, 3}, TraceSettings{3, 0, {}, options, {}});
+    lane.start(problem_, options, TraceInput{"chelsea.png", "0", 1, 1, 3}, TraceSettings{3, 0, {}, options, {}, {}});
   }
 };
 std::shared_ptr<Problem> LaneTest::problem_;
@@ -164,7 +167,7 @@ TEST_F(LaneTest, AStudentTodoShowsTheFriendlyLineAndStops) {
   wait_idle(lane);
   const LaneView v = lane.view();
   EXPECT_TRUE(v.finished);
-  EXPECT_TRUE(v.message_is_todo);
+  EXPECT_EQ(v.note, LaneView::Note::todo);
   EXPECT_NE(v.message.find("student/e_step.cpp"), std::string::npos) << v.message;
   EXPECT_EQ(v.history.size(), 1u);  // the start, still shown
   EXPECT_TRUE(v.display.gamma);
@@ -266,6 +269,179 @@ TEST(SessionOpen, AFileThatCannotBeOpenedLeavesItsSentenceAndTheOldPhoto) {
   wait_idle(s);
   EXPECT_NE(s.error().find("run.trace.json"), std::string::npos) << s.error();
   EXPECT_EQ(s.lanes().size(), 1u);
+}
+
+TEST_F(LaneTest, StepAfterAnEStepEndsItsIterationSoEveryStepLandsOnAnMStep) {
+  Lane lane(reference());
+  start(lane);
+  lane.advance(1, false);  // E-step 1
+  lane.step(1);            // its M-step only
+  wait_idle(lane);
+  EXPECT_EQ(describe(lane.view().history[lane.view().cursor]), "M-step 1");
+  lane.step(1);
+  wait_idle(lane);
+  EXPECT_EQ(describe(lane.view().history[lane.view().cursor]), "M-step 2");
+  lane.back(1);  // E-step 2, replayed from the history
+  lane.step(1);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_EQ(describe(v.history[v.cursor]), "M-step 2");
+  EXPECT_EQ(v.history.size(), 5u);
+  EXPECT_TRUE(has_next(v));
+  EXPECT_TRUE(next_is_e_step(v));
+}
+
+TEST_F(LaneTest, AReplayedTraceIsNewsAndNothingComesAfterItsEnd) {
+  EmOptions options;
+  options.max_iterations = 2;
+  Lane live(reference());
+  start(live, options);
+  live.run_to_convergence();
+  wait_idle(live);
+  const LaneView ended = live.view();
+  EXPECT_EQ(ended.note, LaneView::Note::ended);
+  EXPECT_FALSE(has_next(ended)) << "at the end of a finished run no half-step comes next";
+
+  Lane replayed(reference());
+  replayed.replay(problem_, ended.trace);
+  wait_idle(replayed);
+  EXPECT_EQ(replayed.view().note, LaneView::Note::replayed);  // drawn muted, not red
+  EXPECT_NE(replayed.view().message.find("saved trace: reached the cap"), std::string::npos);
+  replayed.go_to(99);
+  wait_idle(replayed);
+  EXPECT_FALSE(has_next(replayed.view()));
+}
+
+// A student whose Z-score is still a TODO (and so everything after it).
+class TodoZscoreSteps : public TodoSteps {
+ public:
+  arma::mat zscore(const arma::mat&) const override {
+    throw NotImplemented(Exercise::zscore, "student/zscore.cpp", "compute the mean and the standard deviation");
+  }
+};
+
+TEST_F(LaneTest, AnUnwrittenZscoreIsNamedFirstAsGmmlabSegmentNamesIt) {
+  Lane lane({"student", std::make_shared<TodoZscoreSteps>(), {}, {}});
+  start(lane);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_TRUE(v.finished);
+  EXPECT_EQ(v.note, LaneView::Note::todo);
+  EXPECT_NE(v.message.find("student/zscore.cpp"), std::string::npos) << v.message;
+  // A run that never started has no history: every control is a no-op, not a crash.
+  lane.advance(1, false);
+  lane.step(1);
+  lane.back(1);
+  lane.go_to(3);
+  lane.run_to_convergence();
+  wait_idle(lane);
+  EXPECT_TRUE(lane.view().history.empty());
+  EXPECT_EQ(lane.view().message, v.message);
+}
+
+TEST(SessionSettings, HeldOnceChosenValuesArePendingUntilReset) {
+  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  EXPECT_EQ(s.pending(), "");
+  s.settings().k = 6;
+  s.settings().seed = 2;
+  EXPECT_EQ(s.pending(), "K 6 (now 3), seed 2 (now 0)");
+  EXPECT_EQ(s.running().k, 3u);
+  s.reset();  // what R and the Reset button both call
+  wait_idle(s);
+  EXPECT_EQ(s.pending(), "");
+  EXPECT_EQ(s.running().k, 6u);
+  EXPECT_EQ(s.problem()->initial.components(), 6u);
+  EXPECT_EQ(s.lanes()[0]->view().history[0].mixture.components(), 6u);
+
+  // Out of range: refused with the sentence a script or the command line gets, never clamped.
+  for (arma::uword k : {arma::uword(0), arma::uword(100000)}) {
+    s.settings().k = k;
+    s.reset();
+    wait_idle(s);
+    EXPECT_EQ(s.error(), fmt::format("K is {}; choose 1 to 16 components", k));
+    EXPECT_EQ(s.running().k, 6u);
+  }
+}
+
+TEST(SessionSideBySide, AnUnfinishedStudentIsSaidToHaveStoppedAndAPausedReferenceToBePaused) {
+  Settings settings;
+  settings.mode = Mode::both;
+  Session s(
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  for (Lane* l : s.lanes()) l->step(1);
+  wait_idle(s);
+  const auto d = s.diff();
+  ASSERT_TRUE(d && d->first);
+  EXPECT_EQ(d->first->cause, TraceDifference::Cause::stopped);
+  EXPECT_EQ(d->report.find("reached the cap of 0"), std::string::npos) << d->report;
+  EXPECT_NE(d->report.find("reference: paused after the M-step 1, not finished"), std::string::npos) << d->report;
+  EXPECT_NE(d->report.find("yours: student E-step is not written yet"), std::string::npos) << d->report;
+}
+
+}  // namespace
+}  // namespace gmmlab::viewer
+
+namespace gmmlab::viewer {
+namespace {
+
+TEST(TraceCheck, ACovarianceThatIsNotPositiveDefiniteIsNamedWithItsIteration) {
+  Trace t;
+  t.initial = make_problem(testing::sample_photo(), 2, 0)->initial;
+  t.iterations.push_back({1, 0.0, std::nullopt, {}, {}, t.initial, {}});
+  EXPECT_NO_THROW(check_trace_mixtures(t, "'t.json'"));
+  auto message = [&] {
+    try {
+      check_trace_mixtures(t, "'t.json'");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  t.iterations[0].mixture->covs(1, 1, 1) = -5;
+  EXPECT_EQ(message().substr(0, 91),
+            "'t.json': the covariance of component 2 after iteration 1 has the variance -5 at [1,1], not");
+  t.iterations[0].mixture->covs(1, 1, 1) = 1e6;  // positive diagonal, yet not positive definite
+  t.iterations[0].mixture->covs(0, 1, 1) = t.iterations[0].mixture->covs(1, 0, 1) = 1e9;
+  EXPECT_NE(message().find("component 2 after iteration 1 is not positive definite"), std::string::npos) << message();
+  t.initial.covs(0, 0, 0) = std::nan("");
+  EXPECT_NE(message().find("component 1 at the start holds a value that is not a finite number"), std::string::npos)
+      << message();
+}
+
+}  // namespace
+}  // namespace gmmlab::viewer
+
+namespace gmmlab::viewer {
+namespace {
+
+bool inside(const Box& b, float w, float h) { return b.x >= 0 && b.y >= 0 && b.right() <= w + 0.5f && b.bottom() <= h + 0.5f; }
+bool apart(const Box& a, const Box& b) {
+  return a.w <= 0 || a.h <= 0 || b.w <= 0 || b.h <= 0 || a.right() <= b.x + 0.5f || b.right() <= a.x + 0.5f ||
+         a.bottom() <= b.y + 0.5f || b.bottom() <= a.y + 0.5f;
+}
+
+TEST(WindowLayout, NamedProportionsKeepPanelsApartInsideTheWindowAndGiveTheFeaturePlotTheRoom) {
+  for (auto [w, h] : {std::pair{1280.f, 800.f}, {1024.f, 640.f}, {640.f, 480.f}, {1920.f, 1080.f}})
+    for (std::size_t lanes : {1u, 2u}) {
+      const Layout l = make_layout(w, h, lanes, 19, 1.5f);
+      const std::vector<Box> boxes{l.sidebar, l.headline, l.rows[0], l.rows[1], l.feature, l.curve, l.table, l.diff};
+      for (std::size_t i = 0; i < boxes.size(); ++i) {
+        EXPECT_TRUE(inside(boxes[i], w, h)) << w << "x" << h << " box " << i;
+        for (std::size_t j = i + 1; j < boxes.size(); ++j) EXPECT_TRUE(apart(boxes[i], boxes[j])) << i << " " << j;
+      }
+      EXPECT_EQ(l.diff.h > 0, lanes == 2);
+      EXPECT_EQ(l.feature.w, l.feature.h);  // square cells
+    }
+  // At 1280x800 the feature plot is larger than it was (386 px) with the table whole; at 1024x640 "both" it
+  // is no thumbnail (it was 138 px).
+  EXPECT_GE(make_layout(1280, 800, 1, 19).feature.w, 386);
+  EXPECT_GT(make_layout(1024, 640, 2, 19).feature.w, 280);
 }
 
 }  // namespace

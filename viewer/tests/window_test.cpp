@@ -165,17 +165,92 @@ TEST_F(ViewerWindow, BadScriptsAndInputsEndInOneSentence) {
     EXPECT_EQ(r.exit_code, 1) << args[0];
     EXPECT_NE(r.err.find("'fifo' is a FIFO (named pipe)"), std::string::npos) << r.err;
   }
-  // An output that cannot be written: refused before the window (exit 2).
+  // An output that cannot be written: refused before the window (exit 2, as the hardening
+  // suite's viewer cases have it).
   r = without_display({"--script", "screenshot no/such/folder/a.png"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no/such/folder"), std::string::npos) << r.err;
   r = without_display({"-k", "0"}, dir.path());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("K is 0"), std::string::npos) << r.err;
+  // Given but empty: a mistake, not a window that never exits.
+  r = without_display({"--script", ""}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the script has no actions"), std::string::npos) << r.err;
   // No display at all.
   r = without_display({"--script", "reset"}, dir.path());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("there is no display"), std::string::npos) << r.err;
+}
+
+TEST_F(ViewerWindow, AScriptMovesOverTheHistoryExactlyOrSaysWhyNot) {
+  // The viewer's own line (Mesa on trixie adds "error: XDG_RUNTIME_DIR is invalid ..." above it
+  // when the variable is unset, as in a chroot).
+  auto own = [](const std::string& err) { return err.substr(std::min(err.size(), err.find("gmmlab-viewer: "))); };
+  CommandResult r = viewer({"--script", "goto 999"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(own(r.err), "gmmlab-viewer: script action 1 ('goto 999'): 1 half-step is made so far, 0 to 0; step further "
+                   "first or go to one of them\n");
+  r = viewer({"--script", "back 5"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(own(r.err), "gmmlab-viewer: script action 1 ('back 5'): the window shows half-step 0 (k-means start), so it "
+                   "can go back 0 at most\n");
+  // Step from an E-step ends its iteration (E1 -> M1), and after Back (M2 -> E2) too.
+  r = viewer({"--state-file", "state.json", "--script", "estep; step; step; back 1; step"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(state()["lanes"][0]["shown"], "M-step 2");
+  EXPECT_EQ(state()["lanes"][0]["history"], 5);
+}
+
+TEST_F(ViewerWindow, ChosenSettingsArePendingUntilResetAndResetAppliesThem) {
+  CommandResult r = viewer({"--state-file", "state.json", "--script", "estep; set k 6; set seed 2"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json s = state();
+  EXPECT_EQ(s["settings"]["pending"], "K 6 (now 3), seed 2 (now 0)");
+  EXPECT_EQ(s["settings"]["running"]["k"], 3);
+  EXPECT_EQ(s["lanes"][0]["shown"], "E-step 1");
+  r = viewer({"--state-file", "state.json", "--script", "estep; set k 6; set seed 2; reset"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  EXPECT_EQ(s["settings"]["pending"], "");
+  EXPECT_EQ(s["settings"]["running"]["k"], 6);
+  EXPECT_EQ(s["settings"]["running"]["seed"], 2);
+  EXPECT_EQ(s["lanes"][0]["shown"], "k-means start");
+}
+
+TEST_F(ViewerWindow, AtATracesEndNoHalfStepComesNextAndItsNoteIsNews) {
+  const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
+                                         "--iterations", "2", "-q", "-o", (dir / "run.trace.json").string()});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  CommandResult r = viewer({"--trace", "run.trace.json", "--state-file", "state.json", "--script", "goto 4"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = state();
+  EXPECT_EQ(s["lanes"][0]["next"], "none");
+  EXPECT_EQ(s["lanes"][0]["note"], "replayed");
+  r = viewer({"--trace", "run.trace.json", "--script", "goto 4; estep"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("script action 2 ('estep'): the run has ended (saved trace: reached the cap of 2 iterations"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ViewerWindow, ATraceWithANegativeVarianceIsRefusedInOneSentence) {
+  const CommandResult rec = run_command({GMMLAB_CLI, "trace", "record", testing::sample_photo().string(), "-k", "3",
+                                         "--iterations", "2", "-q", "-o", (dir / "run.trace.json").string()});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  nlohmann::json t = nlohmann::json::parse(testing::read_file(dir / "run.trace.json"));
+  t["iterations"][0]["mixture"]["covariances"][0][0][0] = -5.0;
+  testing::write_file(dir / "bad.trace.json", t.dump());
+  // The viewer checks every mixture it would draw (`gmmlab trace show`'s reader is the
+  // tracer's, issue 22); the sentence names the file, the component and the iteration.
+  const CommandResult r = viewer({"--trace", "bad.trace.json", "--script", "forward 2"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("script action 1 ('forward 2'): "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.trace.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the covariance of component 1 after iteration 1 has the variance -5 at [0,0]"), std::string::npos)
+      << r.err;
+  const std::string own = r.err.substr(std::min(r.err.size(), r.err.find("gmmlab-viewer: ")));
+  EXPECT_EQ(std::count(own.begin(), own.end(), '\n'), 1) << r.err;  // Mesa may write a line of its own first
 }
 
 #if GMMLAB_CLI_RUNS_SKELETON
@@ -188,6 +263,12 @@ TEST_F(ViewerWindow, SideBySideTheSkeletonsTodoIsShownAndTheReferenceGoesOn) {
   ASSERT_EQ(s["lanes"].size(), 2u);
   EXPECT_EQ(s["lanes"][0]["shown"], "M-step 1");
   EXPECT_NE(s["lanes"][1]["message"].get<std::string>().find("is not written yet"), std::string::npos);
+  // The skeleton's Z-score is its first TODO, as `gmmlab segment --impl student` says; its row
+  // says it stopped, and the reference's none.
+  EXPECT_NE(s["lanes"][1]["message"].get<std::string>().find("student/zscore.cpp"), std::string::npos);
+  EXPECT_EQ(s["lanes"][1]["banner"].get<std::string>().rfind("yours (student) stopped before its start: ", 0), 0u)
+      << s["lanes"][1]["banner"];
+  EXPECT_EQ(s["lanes"][0]["banner"], "");
 }
 #endif
 

@@ -1,0 +1,134 @@
+// The headline and the lanes' picture rows.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "gmmlab/render.hpp"
+#include "panels.hpp"
+
+namespace gmmlab::viewer {
+
+using namespace ui;
+
+void HeadlinePanel::draw(const Scene& s, const Box& box) {
+  begin_box("headline", box, false, ImGuiWindowFlags_NoScrollbar);
+  const LaneView* v = s.current();
+  const Record* r = v ? at(*v, v->cursor) : nullptr;
+  if (!s.problem || !r) {
+    ImGui::TextColored(kMuted, s.session.busy() ? "Loading ..." : "Open a photo (left) or drop one on the window.");
+    ImGui::EndChild();
+    return;
+  }
+  const std::size_t last = v->history.size() - 1;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::Text("%s  \xc2\xb7  half-step %zu of %zu%s", describe(*r).c_str(), v->cursor, last,
+              v->finished ? "" : " so far");
+  ImGui::PopStyleColor();
+  if (r->log_likelihood) {
+    ImGui::SameLine();
+    const Record* prev = nullptr;
+    for (std::size_t i = v->cursor; i-- > 0;)
+      if (v->history[i].kind == Record::Kind::e_step && v->history[i].iteration < r->iteration) {
+        prev = &v->history[i];
+        break;
+      }
+    std::string ll = fmt::format("   log-likelihood {:.6g}", *r->log_likelihood);
+    if (prev && prev->log_likelihood)
+      ll += fmt::format(" ({:+.4g} since E-step {})", *r->log_likelihood - *prev->log_likelihood, prev->iteration);
+    ImGui::TextColored(kMuted, "%s", ll.c_str());
+  }
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextColored(kLesson, "%s", explain(*r).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndChild();
+}
+
+namespace {
+
+void pixel_tooltip(const Problem& p, const LaneView& v, arma::uword n) {
+  const Image& im = p.image;
+  const auto names = channel_names(p.x.n_cols);
+  ImGui::BeginTooltip();
+  ImGui::Text("pixel (%llu, %llu)", (unsigned long long)(n % im.width), (unsigned long long)(n / im.width));
+  std::string raw, z;
+  for (arma::uword c = 0; c < p.x.n_cols; ++c) {
+    raw += fmt::format("{} {:g}  ", names[c], im.pixels(n, c));
+    z += fmt::format("{} {:+.3f}  ", names[c], p.x(n, c));
+  }
+  ImGui::Text("colour    %s", raw.c_str());
+  ImGui::Text("Z-scored  %s", z.c_str());
+  if (const auto& gamma = v.display.gamma) {
+    ImGui::Text("\xce\xb3 (responsibilities):");
+    for (arma::uword k = 0; k < gamma->n_cols; ++k) {
+      swatch(k);
+      ImGui::Text("%llu: %.4f", (unsigned long long)(k + 1), (*gamma)(n, k));
+    }
+  }
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void LaneRowPanel::draw(const Scene& s, const Box& box) {
+  if (!s.problem || lane_ >= s.views.size()) return;
+  begin_box(fmt::format("row{}", lane_).c_str(), box, false, ImGuiWindowFlags_NoScrollbar);
+  const LaneView& v = s.views[lane_];
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float aspect = float(s.problem->display_width) / float(s.problem->display_height);
+  const float caption = ImGui::GetTextLineHeightWithSpacing();
+  float h = box.h - caption, w = h * aspect;
+  const float max_w = (box.w - 3 * gap) / 4;
+  if (w > max_w) {
+    w = max_w;
+    h = w / aspect;
+  }
+  const LaneTextures& t = *s.textures[lane_];
+  const std::string who = s.views.size() > 1 ? lane_label(v.name) : "photo";
+  const ImVec2 row = ImGui::GetCursorScreenPos();
+  const bool first = lane_ == 0;
+  picture(s, who.c_str(), s.photo, w, h, nullptr);
+  ImGui::SameLine();
+  picture(s, "segmentation", t.hard, w, h, first ? "segmentation" : nullptr);
+  ImGui::SameLine();
+  picture(s, "soft (colours mixed by \xce\xb3)", t.soft, w, h, first ? "soft" : nullptr);
+  ImGui::SameLine();
+  picture(s, fmt::format("\xce\xb3 of component {}", s.choices.heat_component + 1).c_str(), t.heat, w, h, nullptr);
+  if (const std::string text = stopped_banner(v); !text.empty()) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 a(row.x + w + gap, row.y + caption), b(row.x + 4 * w + 3 * gap, row.y + caption + h);
+    dl->AddRectFilled(a, b, IM_COL32(20, 20, 24, 200));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(a.x + 10, a.y + 10),
+                ImGui::GetColorU32(note_colour(v.note)), text.c_str(), nullptr, b.x - a.x - 20);
+  }
+  ImGui::EndChild();
+}
+
+void LaneRowPanel::picture(const Scene& s, const char* caption, const Texture& t, float w, float h, const char* rect) {
+  ImGui::BeginGroup();
+  // The caption never widens the panel: it is clipped to the picture's width.
+  const ImVec2 at_caption = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(at_caption, ImVec2(at_caption.x + w, at_caption.y + 40), true);
+  dl->AddText(at_caption, ImGui::GetColorU32(kMuted), caption);
+  dl->PopClipRect();
+  if (t.empty()) {
+    ImGui::Dummy(ImVec2(w, h));
+    const ImVec2 a = ImGui::GetItemRectMin();
+    dl->AddRect(a, ImVec2(a.x + w, a.y + h), IM_COL32(90, 90, 90, 255));
+    dl->AddText(ImVec2(a.x + 8, a.y + 8), IM_COL32(150, 150, 150, 255), "nothing to show");
+  } else {
+    ImGui::Image(t.id(), ImVec2(w, h));
+  }
+  if (rect) remember(s.rects[rect]);
+  if (ImGui::IsItemHovered()) {
+    const Problem& p = *s.problem;
+    const ImVec2 a = ImGui::GetItemRectMin(), m = ImGui::GetIO().MousePos;
+    const int px = std::clamp(int((m.x - a.x) / w * p.image.width), 0, p.image.width - 1);
+    const int py = std::clamp(int((m.y - a.y) / h * p.image.height), 0, p.image.height - 1);
+    pixel_tooltip(p, s.views[lane_], arma::uword(py) * p.image.width + px);
+  }
+  ImGui::EndGroup();
+}
+
+}  // namespace gmmlab::viewer
