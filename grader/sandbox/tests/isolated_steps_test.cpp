@@ -277,7 +277,9 @@ TEST(IsolatedSteps, LimitsMustBePositive) {
 fs::path fake_worker(const testing::TempDir& dir, const std::string& name, const std::string& shell) {
   const fs::path p = dir / name;
   testing::write_file(p, "#!/bin/sh\n" + shell + "\n");
-  fs::permissions(p, fs::perms::owner_all);
+  // Others may run it: as root the sandbox runs it as a uid of its own.
+  fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                         fs::perms::others_exec);
   return p;
 }
 
