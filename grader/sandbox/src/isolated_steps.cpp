@@ -327,11 +327,11 @@ void check_limits(const SandboxLimits& limits, const char* seconds_flag, const c
                   const char* processes_flag) {
   if (!(limits.seconds >= kMinSeconds) || !std::isfinite(limits.seconds) || limits.seconds > 86400)
     throw UsageError(fmt::format("{} is {:g}; give a number of seconds from {:g} to 86400 (a correct call on the "
-                                 "sample takes well under a second)",
+                                 "sample takes well under a second, a compile a few seconds)",
                                  seconds_flag, limits.seconds, kMinSeconds));
   if (limits.memory_mb < kMinMemoryMb || limits.memory_mb > (std::size_t(1) << 24))
     throw UsageError(fmt::format("{} is {}; give a number of megabytes from {} up (a worker needs about 100 MB "
-                                 "before the student code allocates anything)",
+                                 "before the student code allocates anything, the compiler a few hundred)",
                                  memory_flag, limits.memory_mb, kMinMemoryMb));
   if (limits.processes < kMinProcesses || limits.processes > 100000)
     throw UsageError(fmt::format("{} is {}; give a number of processes and threads from {} to 100000 (the "
