@@ -40,6 +40,9 @@ def lines_of(path):
 
 
 work = tempfile.mkdtemp(prefix="gmmlab-package-test-")
+# Open to other users as a student's checkout is: run as root, the sandbox's own uid must reach
+# the lab's public headers and the built objects (mkdtemp's folder is closed to everyone else).
+os.chmod(work, 0o755)
 try:
     archive = os.path.join(work, "gmm-lab-student.tar.gz")
     code, out, err, tail = run(f"'{cli}' course package -q -o '{archive}' --source '{src}'", work)

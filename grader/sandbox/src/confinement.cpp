@@ -149,7 +149,6 @@ Isolation probe() {
     i.level = IsolationLevel::unprivileged_uid;
   else
     i.level = IsolationLevel::weak;
-  if (i.level == IsolationLevel::weak) i.tasks_before = tasks_of_this_user();
   return i;
 }
 
@@ -337,7 +336,7 @@ std::string make_scratch_folder(const char* purpose) {
     throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}; set TMPDIR to a "
                             "writable folder",
                             base, std::strerror(errno)));
-  give_to_box(pattern);
+  give_to_box(pattern, "set TMPDIR to a folder such as /tmp");
   return pattern;
 }
 
@@ -374,10 +373,10 @@ void check_reachable(const std::string& path, const std::string& what_to_do) {
 }
 }  // namespace
 
-void give_to_box(const std::string& folder) {
+void give_to_box(const std::string& folder, const char* what_to_do) {
   const Isolation& i = isolation();
   if (i.box_uid < 0) return;
-  check_reachable(folder, "set TMPDIR to a folder such as /tmp");
+  check_reachable(folder, what_to_do);
   chown_tree(folder, static_cast<uid_t>(i.box_uid), static_cast<gid_t>(i.box_uid), false);
 }
 
@@ -392,8 +391,9 @@ Confinement::Confinement(const View& view, const ProcessLimits& limits) : limits
   weak_ = i.box_uid < 0 && i.level != IsolationLevel::namespaces;
   if (i.box_uid >= 0)
     for (const std::string& path : view.read_only)
-      check_reachable(path, "let other users into that folder (chmod o+x), or build the lab in a folder they can enter");
-  if (weak_) limits_.processes += i.tasks_before;
+      check_reachable(path, kLetOthersIn);
+  // Counted at each call, not once: the user's other processes come and go between calls.
+  if (weak_) limits_.processes += tasks_of_this_user();
   const Filter& f = filter(weak_);
   filter_ = f.program;
   if (i.level == IsolationLevel::namespaces) {

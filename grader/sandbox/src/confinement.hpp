@@ -81,7 +81,11 @@ class Confinement {
 std::string make_scratch_folder(const char* purpose);
 // Hands a folder (and what is in it) to the box's uid, or back to the grader (seal: read-only
 // for the box, so a worker cannot change the program or the build it runs from).
-void give_to_box(const std::string& folder);
+// The box reaches the folder only through folders open to other users; when one is closed the
+// error ends with `what_to_do`.
+inline constexpr const char* kLetOthersIn =
+    "let other users into that folder (chmod o+x), or build the lab in a folder they can enter";
+void give_to_box(const std::string& folder, const char* what_to_do = kLetOthersIn);
 void seal_from_box(const std::string& folder);
 
 // The environment for a supervised program: PATH, HOME and TMPDIR at the scratch folder, one

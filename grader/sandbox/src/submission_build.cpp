@@ -157,7 +157,7 @@ std::optional<std::string> refused_include(const std::string& file, const std::s
       line.pop_back(), line += lines[next];  // spliced lines are one directive
     for (std::size_t open = line.find("/*"); open != std::string::npos; open = line.find("/*")) {
       const std::size_t close = line.find("*/", open + 2);
-      line.replace(open, close == std::string::npos ? std::string::npos : close + 2 - open, " ");
+      line = line.substr(0, open) + " " + (close == std::string::npos ? "" : line.substr(close + 2));
     }
     std::size_t at = line.find_first_not_of(" \t");
     if (at == std::string::npos) continue;

@@ -45,7 +45,6 @@ struct Isolation {
   IsolationLevel level = IsolationLevel::weak;
   long box_uid = -1;       // the uid student code runs as (root only), or -1: the grader's own
   int landlock_abi = 0;    // 0: the kernel has no Landlock
-  unsigned long tasks_before = 0;  // weak only: the user's tasks, which RLIMIT_NPROC also counts
   // "Isolation: student code and its compile run under ...": the first line of every report.
   std::string line() const;
 };
