@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 
 #include "app.hpp"
 #include "script_runner.hpp"
@@ -41,13 +42,18 @@ struct Options {
   int iterations = 500;
 };
 
-Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
+Implementation reference_implementation() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; }
 
 // The student's code runs in worker processes (the grader's sandbox): a TODO shows its
 // friendly line, a crash or an endless loop ends that call only, and Cancel kills it.
+// The walls it runs in are named once on stderr, as the grader names them atop its report,
+// and in the window.
 Implementation student_implementation(const fs::path& worker, const std::string& note) {
   auto steps = std::make_shared<IsolatedSteps>(worker, SandboxLimits{.seconds = 60, .memory_mb = 4096});
-  return {"student", steps, [steps] { steps->cancel(); }, note};
+  const std::string walls = isolation().line();
+  static bool said = false;
+  if (!std::exchange(said, true)) fmt::print(stderr, "gmmlab-viewer: {}\n", walls);
+  return {"student", steps, [steps] { steps->cancel(); }, note, walls};
 }
 
 // A submission folder (--student) compiled the grader's way into a worker program; what did

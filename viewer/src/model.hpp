@@ -101,6 +101,7 @@ struct Implementation {
   std::shared_ptr<const Steps> steps;
   std::function<void()> cancel_call;  // may be empty
   std::string note;                   // shown beside the lane, e.g. what did not compile
+  std::string walls;                  // the sandbox's isolation line, for a lane that runs student code
 };
 
 // Everything the UI reads of a lane, copied under the lane's lock.

@@ -68,6 +68,8 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
   ImGui::PushTextWrapPos(0);
   if (!s.session.student_error().empty()) ImGui::TextColored(kBad, "%s", s.session.student_error().c_str());
   for (Lane* l : s.session.lanes())
+    if (!l->implementation().walls.empty()) ImGui::TextColored(kMuted, "%s", l->implementation().walls.c_str());
+  for (Lane* l : s.session.lanes())
     if (!l->implementation().note.empty()) ImGui::TextColored(kTodo, "%s", l->implementation().note.c_str());
   for (const LaneView& v : s.views) {
     if (v.message.empty()) continue;

@@ -76,7 +76,7 @@ class LaneTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { problem_ = make_problem(testing::sample_photo(), 3, 0); }
   static std::shared_ptr<Problem> problem_;
-  static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}}; }
+  static Implementation reference() { return {"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; }
   static void start(Lane& lane, EmOptions options = {}) {
     lane.start(problem_, options, TraceInput{"chelsea.png", "0", 1, 1, 3}, TraceSettings{3, 0, {}, options, {}, {}});
   }
@@ -161,7 +161,7 @@ class TodoSteps : public Delegating {
 };
 
 TEST_F(LaneTest, AStudentTodoShowsTheFriendlyLineAndStops) {
-  Lane lane({"student", std::make_shared<TodoSteps>(), {}, {}});
+  Lane lane({"student", std::make_shared<TodoSteps>(), {}, {}, {}});
   start(lane);
   lane.advance(2, true);
   wait_idle(lane);
@@ -187,7 +187,7 @@ TEST_F(LaneTest, CancelStopsARunToConvergence) {
   options.max_iterations = 100000;
   options.tolerance = 0;
   bool told = false;
-  Lane lane({"reference", std::make_shared<SlowSteps>(), [&] { told = true; }, {}});
+  Lane lane({"reference", std::make_shared<SlowSteps>(), [&] { told = true; }, {}, {}});
   start(lane, options);
   lane.run_to_convergence();
   while (lane.view().history.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -233,8 +233,8 @@ TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
   Settings settings;
   settings.mode = Mode::both;
   Session s(
-      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
-      [] { return Implementation{"student", std::make_shared<WrongPriors>(), {}, {}}; });
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<WrongPriors>(), {}, {}, {}}; });
   s.reset();
   wait_idle(s);
   ASSERT_EQ(s.lanes().size(), 2u);
@@ -255,8 +255,8 @@ TEST(SessionSideBySide, TheDiffNamesTheFirstHalfStepAndQuantityWhereTheyPart) {
 }
 
 TEST(SessionOpen, AFileThatCannotBeOpenedLeavesItsSentenceAndTheOldPhoto) {
-  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
-            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}, {}}; });
   s.reset();
   wait_idle(s);
   const auto before = s.problem();
@@ -321,7 +321,7 @@ class TodoZscoreSteps : public TodoSteps {
 };
 
 TEST_F(LaneTest, AnUnwrittenZscoreIsNamedFirstAsGmmlabSegmentNamesIt) {
-  Lane lane({"student", std::make_shared<TodoZscoreSteps>(), {}, {}});
+  Lane lane({"student", std::make_shared<TodoZscoreSteps>(), {}, {}, {}});
   start(lane);
   wait_idle(lane);
   const LaneView v = lane.view();
@@ -340,8 +340,8 @@ TEST_F(LaneTest, AnUnwrittenZscoreIsNamedFirstAsGmmlabSegmentNamesIt) {
 }
 
 TEST(SessionSettings, HeldOnceChosenValuesArePendingUntilReset) {
-  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
-            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+  Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+            [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}, {}}; });
   s.reset();
   wait_idle(s);
   EXPECT_EQ(s.pending(), "");
@@ -370,8 +370,8 @@ TEST(SessionSideBySide, AnUnfinishedStudentIsSaidToHaveStoppedAndAPausedReferenc
   Settings settings;
   settings.mode = Mode::both;
   Session s(
-      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}}; },
-      [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}}; });
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}, {}}; });
   s.reset();
   wait_idle(s);
   for (Lane* l : s.lanes()) l->step(1);

@@ -340,6 +340,34 @@ TEST_P(Hostile, GradescopeResultsAreTheGradersOwn) {
   expect_contained(everything(r, {out}), victim_before);
 }
 
+#ifdef GMMLAB_VIEWER
+// The viewer's student lane runs a submission's code as the grader does: the same attack, run
+// from the Z-score the lane calls at its start, leaves the viewer and its state file its own.
+TEST_P(Hostile, ViewerStudentLaneKeepsTheWindowAndItsFilesItsOwn) {
+  const fs::path sub = submission("runtime", dir_ / "submission");
+  const std::string sub_before = listing(sub), victim_before = victim_listing();
+  const fs::path out = out_folder("viewer");
+  const fs::path state = out / "state.json";
+  // xvfb-run's own exit code is not always the viewer's (its clean-up can fail): the viewer's
+  // goes to a file. Each test starts its search for a free display elsewhere.
+  const std::string first_display = std::to_string(100 + ::getpid() % 800);
+  const auto r = run_command(
+      as_grader({GMMLAB_XVFB_RUN, "-a", "-n", first_display, "-s", "-screen 0 1280x800x24", "/bin/sh", "-c",
+                 "\"$0\" \"$@\"; echo $? > viewer-exit-code", GMMLAB_VIEWER, "--impl", "student", "--student",
+                 sub.string(), "--state-file", state.string(), "--script", "step 2; screenshot " + (out / "shot.png").string()}),
+      out);
+  EXPECT_EQ(read_file(out / "viewer-exit-code"), "0\n") << r.out << r.err;
+  EXPECT_NE(r.err.find("gmmlab-viewer: Isolation: "), std::string::npos) << "the walls are named: " << r.err;
+  const auto j = nlohmann::json::parse(read_file(state));
+  ASSERT_EQ(j["lanes"].size(), 1u) << j.dump(2);
+  // The attack ran (its report is the lane's message) and the lane says it stopped.
+  EXPECT_NE(j["lanes"][0]["message"].get<std::string>().find("hostile report"), std::string::npos) << j.dump(2);
+  EXPECT_TRUE(fs::exists(out / "shot.png"));
+  EXPECT_EQ(listing(sub), sub_before) << "the submission changed";
+  expect_contained(everything(r, {out}), victim_before);
+}
+#endif
+
 INSTANTIATE_TEST_SUITE_P(Graders, Hostile, ::testing::ValuesIn(kGraders),
                          [](const auto& info) { return info.param.name; });
 
@@ -355,6 +383,18 @@ TEST_P(HostileAsTheTester, CompileBombsEndAtTheirLimitsAndCostOnlyTheirFiles) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("nothing in the submission " + sub.string() + " compiles (first error: "), std::string::npos)
       << r.err;
+  EXPECT_TRUE(eventually([&] { return processes_working_in(tmp_).empty(); }, 5)) << "a compiler outlived the grading";
+}
+
+TEST_P(HostileAsTheTester, ACompileThatRunsPastItsTimeCostsOnlyItsFileInOneSentence) {
+  const fs::path sub = submission("slow_compile", dir_ / "submission");
+  const auto r = run_command(as_grader({GMMLAB_CLI, "grade", sub.string(), "--compile-timeout", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // Wall clock or CPU, whichever limit the compiler reaches first: both are 3 s.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("zscore.cpp does not compile[^]*error: the compiler "
+                                                   "(took longer than 3 s|used more than 3 s of CPU) on this file")))
+      << r.out;
+  EXPECT_NE(r.out.find("Total: 70/88"), std::string::npos) << r.out;
   EXPECT_TRUE(eventually([&] { return processes_working_in(tmp_).empty(); }, 5)) << "a compiler outlived the grading";
 }
 
@@ -399,8 +439,14 @@ TEST_P(HostileAsTheTester, KillingOrStoppingTheGraderMidCompileEndsTheCompiler) 
   const fs::path sub = submission("slow_compile", dir_ / "submission");
   for (int signal : {SIGKILL, SIGTERM}) {
     const auto compiling = [&] { return processes_working_in(tmp_); };
+    // Stopped once GCC's compiler proper is at work in the build folder, not merely its driver.
+    const auto compiler_at_work = [&] {
+      for (pid_t p : compiling())
+        if (read_file("/proc/" + std::to_string(p) + "/comm") == "cc1plus\n") return true;
+      return false;
+    };
     StartedCommand grader(as_grader({GMMLAB_CLI, "grade", sub.string()}), {}, gmmlab::testing::ChildStderr::captured);
-    stop_and_expect_nothing_left(grader, signal, [&] { return !compiling().empty(); }, compiling);
+    stop_and_expect_nothing_left(grader, signal, compiler_at_work, compiling);
   }
 }
 
