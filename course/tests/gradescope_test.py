@@ -107,7 +107,21 @@ try:
         .replace("Posterior StudentSteps::e_step", "[[maybe_unused]] static int quit = (std::exit(0), 0);\n"
                  "Posterior StudentSteps::e_step", 1),
         "m_step.cpp": solution["m_step.cpp"] + '\n#include <cstdio>\nstatic int fake = (std::puts("Total: 100/100"), 0);\n'})
-    cases = {"solution": solution, "skeleton": skeleton, "does-not-compile": broken, "hostile": hostile}
+    # The attack that used to take full marks (grader/tests/hostile/runtime): forge the report
+    # every ancestor was told to write, /autograder/results/results.json included, kill them,
+    # write and read where it must not, reach the network, fork without end.
+    victim = os.path.join(work, "victim")
+    os.makedirs(victim)
+    os.chmod(victim, 0o777)
+    open(os.path.join(victim, "secret.txt"), "w").write("SECRET-gradescope")
+    names = {"@VICTIM@": victim, "@CHECKOUT@": src, "@TAG@": "gs", "@TCP@": "9", "@UDP@": "9",
+             "@SUBMISSION@": os.path.join(root, "submission")}
+    forger_zscore = open(os.path.join(src, "grader", "tests", "hostile", "runtime", "zscore.cpp")).read()
+    for name, value in names.items():
+        forger_zscore = forger_zscore.replace(name, value)
+    forger = dict(solution, **{"zscore.cpp": forger_zscore})
+    cases = {"solution": solution, "skeleton": skeleton, "does-not-compile": broken, "hostile": hostile,
+             "forger": forger}
     scores = {}
     for name, files in cases.items():
         sub = os.path.join(root, "submission")
@@ -136,6 +150,12 @@ try:
             check(maximum == 100 and scores[name] == 100, "solution: 100/100 with every check")
         if name == "skeleton":
             check(scores[name] == 0, "skeleton: 0")
+        if name == "forger":
+            shown = json.dumps(results)
+            check(results.get("score") == 79 and "FORGED" not in shown and "SECRET-gradescope" not in shown,
+                  f"forger: the grader's own results.json, 79/100 (the Z-score's 21 points lost), nothing stolen: "
+                  f"{results.get('score')}")
+            check(sorted(os.listdir(victim)) == ["secret.txt"], f"forger: nothing written beside the secret: {os.listdir(victim)}")
     if "does-not-compile" in scores:
         check(0 < scores["does-not-compile"] < 100, "a file that does not compile costs only its own checks")
     if "hostile" in scores:
