@@ -3,8 +3,9 @@
 // from the same inputs and comparing, never by guessing from the numbers' look. One detector,
 // used by the grader's feedback and by `gmmlab trace compare`, so both say the same words.
 //
-// Links only the core: every variant is written here in plain Armadillo, independently of the
-// reference and of any student code.
+// Links the core and the reference: every wrong variant is written here in plain Armadillo,
+// independently of any student code; the reference is the right answer the explanations
+// (explain.cpp) compare a student's E-step with.
 #include <armadillo>
 #include <optional>
 #include <string>
