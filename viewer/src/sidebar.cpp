@@ -56,10 +56,16 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
     if (ImGui::RadioButton(axes_name(ax), c.axes == ax)) c.axes = ax;
   }
   ImGui::Text("points coloured by  [L]");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("pixel", !c.colour_by_label)) c.colour_by_label = false;
-  ImGui::SameLine();
-  if (ImGui::RadioButton("label", c.colour_by_label)) c.colour_by_label = true;
+  for (PointColour pc : kPointColours) {
+    if (pc != PointColour::pixel) ImGui::SameLine();
+    const char* label = pc == PointColour::mix ? "\xce\xb3 mix" : point_colour_name(pc);
+    if (ImGui::RadioButton(label, c.points == pc)) c.points = pc;
+  }
+  ImGui::Text("palette  [P]");
+  for (Palette p : kPalettes) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(palette_name(p), c.palette == p)) c.palette = p;
+  }
   ImGui::SetNextItemWidth(120);
   int heat = c.heat_component + 1;
   if (ImGui::SliderInt("heat map  [H]", &heat, 1, std::max(1, int(s.session.running().k)))) c.heat_component = heat - 1;

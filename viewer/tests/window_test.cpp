@@ -97,6 +97,33 @@ TEST_F(ViewerWindow, ScreenshotsAreDrawnAndTheSegmentationPanelIsInTheLabPalette
   EXPECT_EQ(cv::norm(e(seg), m(seg), cv::NORM_L1), 0.0) << "an M-step changed the responsibilities shown";
 }
 
+// The state file says what each half-step measured (the test of the headline's numbers), and
+// the okabe-ito palette paints the segmentation panel in its own colours, as `segment --palette`.
+TEST_F(ViewerWindow, EStepsSayHowManyLabelsChangedMStepsTheirNewLAndThePaletteCanBeOkabeIto) {
+  CommandResult r = viewer({"-k", "3", "--state-file", "state.json", "--script", "estep; mstep; estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json lane = state()["lanes"][0];
+  EXPECT_EQ(lane["shown"], "E-step 2");
+  ASSERT_TRUE(lane["labels_changed"].is_number()) << lane.dump();
+  EXPECT_GT(lane["labels_changed"].get<int>(), 0);
+  r = viewer({"-k", "3", "--state-file", "state.json", "--script",
+              "estep; mstep; set palette okabe-ito; set colour mix; set curve gain; screenshot m.png"},
+             dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = state();
+  lane = s["lanes"][0];
+  EXPECT_EQ(lane["shown"], "M-step 1");
+  ASSERT_TRUE(lane["new_log_likelihood"].is_number()) << lane.dump();
+  EXPECT_GT(lane["new_log_likelihood"].get<double>(), lane["log_likelihood"].get<double>());
+  EXPECT_EQ(s["palette"], "okabe-ito");
+  std::set<std::array<int, 3>> okabe_ito;
+  for (arma::uword k = 0; k < 3; ++k) {
+    const cv::Vec3b c = palette_rgb(k, Palette::okabe_ito);
+    okabe_ito.insert({c[0], c[1], c[2]});
+  }
+  EXPECT_EQ(colours(read(dir / "m.png")(panel(s, "segmentation"))), okabe_ito);
+}
+
 TEST_F(ViewerWindow, LabelsAgreeWithGmmlabSegmentAfterTheSameIterations) {
   // After 5 iterations, an E-step gives the responsibilities of the fifth mixture: the ones
   // `gmmlab segment --iterations 5` paints.
