@@ -147,7 +147,7 @@ void FeatureSpacePanel::draw(const Scene& s, const Box& box) {
   const std::string xname = axes == Axes::pca ? "1st principal axis" : names[axes == Axes::gr ? 1 : 0];
   const std::string yname = axes == Axes::pca ? "2nd principal axis" : names[axes == Axes::bg ? 1 : 2];
   dl->AddText(ImVec2(lo.x, hi.y + line + 3), kLabelInk,
-              fmt::format("\xe2\x86\x92 {} (Z-score units{})", xname, axes == Axes::pca ? ", to scale" : "").c_str());
+              fmt::format("\xe2\x86\x92 {} (Z-scores{})", xname, axes == Axes::pca ? ", to scale" : "").c_str());
   dl->AddText(ImVec2(a.x + 6, a.y + 4), kTitleInk,
               fmt::format("feature space ({})   \xe2\x86\x91 {}", axes_name(axes), yname).c_str());
 

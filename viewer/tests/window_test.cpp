@@ -12,6 +12,7 @@
 #include "gmmlab/mixture_json.hpp"
 #include "gmmlab/render.hpp"
 #include "gmmlab/testing/support.hpp"
+#include "layout.hpp"
 
 namespace gmmlab::viewer {
 namespace {
@@ -122,6 +123,28 @@ TEST_F(ViewerWindow, EStepsSayHowManyLabelsChangedMStepsTheirNewLAndThePaletteCa
     okabe_ito.insert({c[0], c[1], c[2]});
   }
   EXPECT_EQ(colours(read(dir / "m.png")(panel(s, "segmentation"))), okabe_ito);
+}
+
+// Layout: at 1280 x 800 the parameter table's widest text ends inside the table (K = 5); at
+// 1024 x 640 the seed field with its label fits the sidebar (250 px there, layout.hpp); the
+// controls stay where they are when a lane's message appears.
+TEST_F(ViewerWindow, TheTableIsWholeTheSeedFitsAndMessagesMoveNoControl) {
+  CommandResult r = viewer({"-k", "5", "--state-file", "state.json", "--script", "estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json s = state();
+  EXPECT_LE(s["rects"]["table_text"][2].get<double>(), s["rects"]["table"][2].get<double>()) << s["rects"].dump();
+  const auto quiet = s["rects"]["view_controls_end"], step = s["rects"]["step_button"];
+  r = viewer({"-k", "5", "--iterations", "1", "--state-file", "state.json", "--script", "step"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  EXPECT_FALSE(s["lanes"][0]["message"].get<std::string>().empty());  // "EM reached the cap after 1 iterations"
+  EXPECT_EQ(s["rects"]["view_controls_end"], quiet);
+  EXPECT_EQ(s["rects"]["step_button"], step);
+  r = viewer({"--size", "1024x640", "--impl", "both", "--state-file", "state.json", "--script", "estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  const Layout l = make_layout(1024, 640, 2, 19);
+  EXPECT_LE(s["rects"]["seed"][2].get<double>(), l.sidebar.right()) << s["rects"]["seed"].dump();
 }
 
 TEST_F(ViewerWindow, LabelsAgreeWithGmmlabSegmentAfterTheSameIterations) {
