@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/mixture_json.hpp"
 #include "gmmlab/output_path.hpp"
@@ -22,9 +23,16 @@ namespace {
 
 struct SegmentOptions {
   RunOptions run;
-  std::string output, soft, json;
+  std::string output, soft, json, palette = palette_name(Palette::lab);
   bool quiet = false;
 };
+
+// --palette's value, checked before any work like every other flag.
+Palette parse_palette(const std::string& name) {
+  if (auto p = from_name(name, kPalettes, palette_name)) return *p;
+  throw UsageError(fmt::format("--palette {} is not a palette; choose {} (okabe-ito is colour-blind safe)", name,
+                               name_choices(kPalettes, palette_name)));
+}
 
 double since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -51,6 +59,7 @@ std::optional<std::string> log_likelihood_fall(const EmOutcome& outcome, const E
 
 int run_segment(const SegmentOptions& o) {
   const auto started = std::chrono::steady_clock::now();
+  const Palette palette = parse_palette(o.palette);
   const std::unique_ptr<Steps> steps = make_implementation(o.run.impl);
   const ProblemSpec spec = problem_spec(o.run);
 
@@ -79,7 +88,7 @@ int run_segment(const SegmentOptions& o) {
   t = std::chrono::steady_clock::now();
   // Block by block (the N x K responsibilities are never held whole); throws when the E-step gives NaN.
   const Segmentation pictures =
-      render_segmentation(*steps, p.x, outcome.mixture, p.image.height, p.image.width, !o.soft.empty());
+      render_segmentation(*steps, p.x, outcome.mixture, p.image.height, p.image.width, !o.soft.empty(), palette);
   // All the outputs or none: a full disk on the last one leaves none of them half-done.
   OutputSet written;
   written.add(output, encode_picture(pictures.hard, output));
@@ -135,6 +144,9 @@ void add_segment_command(CLI::App& app, int& exit_code) {
   command->add_option("-o,--output", options->output, "Segmentation PNG (default IMAGE-STEM-kK.png here)");
   command->add_option("--soft", options->soft, "Also write a soft segmentation (colours blended by responsibility)");
   command->add_option("--json", options->json, "Also write a JSON summary of the run");
+  command->add_option("--palette", options->palette,
+                      fmt::format("Colours of the pictures: {} (default lab; okabe-ito is colour-blind safe)",
+                                  name_choices(kPalettes, palette_name)));
   command->add_flag("-q,--quiet", options->quiet, "No progress bar");
   command->callback([options, &exit_code] { exit_code = run_segment(*options); });
 }

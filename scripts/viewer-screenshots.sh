@@ -18,6 +18,11 @@ run() { xvfb-run -a -s '-screen 0 1280x800x24' "$viewer" "$@"; }
 run lab/data/chelsea.png -k 3 --script "screenshot $out/viewer-reset.png; estep; screenshot $out/viewer-estep.png;
   mstep; screenshot $out/viewer-mstep.png; step 4; screenshot $out/viewer-step5.png"
 
+# The colour-blind-safe palette, points coloured by their gamma mix, and the curve as each
+# iteration's gain on a log scale, after 40 iterations at K = 5.
+run lab/data/chelsea.png -k 5 --script "set palette okabe-ito; set colour mix; set axes B-R; step 40; set curve gain;
+  screenshot $out/viewer-okabe-ito-gain.png"
+
 # Side by side: the solution with a classic M-step mistake planted (each covariance divided by
 # all N pixels instead of its N_k), against the reference from the same start.
 planted=$(mktemp -d)
@@ -27,4 +32,4 @@ sed -i 's|sigma.slice(k) = weighted.t() \* centred / n_k(k);|sigma.slice(k) = we
   "$planted/m_step.cpp"
 grep -q 'double(x.n_rows);' "$planted/m_step.cpp" || { echo "viewer-screenshots: could not plant the mistake" >&2; exit 1; }
 run lab/data/chelsea.png -k 3 --impl both --student "$planted" --script "step 1; estep; screenshot $out/viewer-side-by-side.png"
-echo "viewer-screenshots: wrote $out/viewer-{reset,estep,mstep,step5,side-by-side}.png"
+echo "viewer-screenshots: wrote $out/viewer-{reset,estep,mstep,step5,okabe-ito-gain,side-by-side}.png"

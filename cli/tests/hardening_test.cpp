@@ -383,6 +383,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"ZeroComponents", segment_p({"-k", "0"}), 2, {"-k is 0"}},
         Case{"ToleranceNan", segment_p({"--tol", "nan"}), 2, {"--tol is nan"}},
         Case{"UnknownImplementation", segment_p({"--impl", "bogus"}), 2, {"--impl bogus"}},
+        Case{"UnknownPalette", segment_p({"--palette", "rainbow"}), 2, {"--palette rainbow is not a palette", "lab or okabe-ito"}},
         Case{"IterationNotANumber", {"trace", "show", "run.trace.json", "--iteration", "abc"}, 2,
              {"--iteration 'abc'"}},
         Case{"FramesOnlyCommas", {"trace", "film", "run.trace.json", "-o", "f.png", "--frames", ",,,"}, 2,

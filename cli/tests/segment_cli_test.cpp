@@ -235,3 +235,21 @@ TEST(SegmentCli, ImageTooLargeForMemoryIsRefusedWithTheSizeItNeeds) {
   EXPECT_NE(r.err.find("needs about"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out.png"));
 }
+
+TEST(SegmentCli, PaletteOkabeItoPaintsTheColourBlindSafeColours) {
+  TempDir dir;
+  const fs::path photo = small_photo(dir, 60, 40);
+  const CommandResult r = gmmlab_cli({"segment", photo.string(), "-q", "-k", "3", "--iterations", "5", "--palette",
+                                      "okabe-ito", "-o", (dir / "seg.png").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto colours = colours_of(cv::imread((dir / "seg.png").string()));
+  EXPECT_GE(colours.size(), 2u);
+  for (const auto& [b, g, r_] : colours) {
+    bool okabe_ito = false;
+    for (arma::uword k = 0; k < 3; ++k) {
+      const cv::Vec3b rgb = gmmlab::palette_rgb(k, gmmlab::Palette::okabe_ito);
+      okabe_ito |= rgb[0] == r_ && rgb[1] == g && rgb[2] == b;
+    }
+    EXPECT_TRUE(okabe_ito) << r_ << " " << g << " " << b;
+  }
+}

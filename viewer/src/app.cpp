@@ -47,6 +47,13 @@ void App::sync() {
     views_[i] = lanes[i]->view();
     changed = true;
   }
+  // One palette for the window: the panels' ink now, the lanes' pictures when they repaint.
+  ui::use_palette(choices_.palette);
+  if (lanes != painted_lanes_ || painted_palette_ != choices_.palette) {
+    for (Lane* lane : lanes) lane->set_palette(choices_.palette);
+    painted_palette_ = choices_.palette;
+    painted_lanes_ = lanes;
+  }
   const int heat = choices_.heat_component;
   for (std::size_t i = 0; i < views_.size(); ++i) {
     LaneTextures& t = *textures_[i];
@@ -106,7 +113,9 @@ void App::shortcuts() {
   if (pressed(Key::c)) c.run_to_convergence();
   if (pressed(Key::escape)) c.cancel();
   if (pressed(Key::a)) choices_.axes = Axes((int(choices_.axes) + 1) % 4);
-  if (pressed(Key::l)) choices_.colour_by_label = !choices_.colour_by_label;
+  if (pressed(Key::l)) choices_.points = PointColour((int(choices_.points) + 1) % int(kPointColours.size()));
+  if (pressed(Key::p)) choices_.palette = Palette((int(choices_.palette) + 1) % int(kPalettes.size()));
+  if (pressed(Key::g)) choices_.curve_gain = !choices_.curve_gain;
   if (pressed(Key::h)) choices_.heat_component = (choices_.heat_component + 1) % std::max(1, int(session_.running().k));
 }
 
@@ -139,6 +148,8 @@ void App::write_state() {
   nlohmann::json s;
   s["source"] = problem_ ? problem_->source : "";
   s["axes"] = axes_name(choices_.axes);
+  s["palette"] = palette_name(choices_.palette);
+  s["points"] = point_colour_name(choices_.points);
   s["running"] = controls_.running();
   for (const auto& [name, r] : rects_) s["rects"][name] = r;
   const Settings &chosen = session_.settings(), &run = session_.running();
@@ -158,6 +169,11 @@ void App::write_state() {
                           {"note", note_name(v.note)},
                           {"banner", ui::stopped_banner(v)},
                           {"next", !has_next(v) ? "none" : next_is_e_step(v) ? "E-step" : "M-step"}});
+    // What the half-step shown measured: E-steps their labels changed, M-steps L of the new mixture.
+    nlohmann::json& lane = s["lanes"].back();
+    lane["log_likelihood"] = r && r->log_likelihood ? nlohmann::json(*r->log_likelihood) : nlohmann::json();
+    lane["new_log_likelihood"] = r && r->new_log_likelihood ? nlohmann::json(*r->new_log_likelihood) : nlohmann::json();
+    lane["labels_changed"] = r && r->labels_changed ? nlohmann::json(*r->labels_changed) : nlohmann::json();
   }
   const std::string text = s.dump(2) + "\n";
   if (text == last_state_) return;

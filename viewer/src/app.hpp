@@ -55,6 +55,8 @@ class App {
   Texture photo_;
   std::string title_;
   Choices choices_;
+  Palette painted_palette_ = Palette::lab;  // what the lanes were last told to paint in
+  std::vector<Lane*> painted_lanes_;
   Rects rects_;
 
   SidebarPanel sidebar_;

@@ -13,9 +13,11 @@ ImGuiKey code(Key k) {
     case Key::b: return ImGuiKey_B;
     case Key::c: return ImGuiKey_C;
     case Key::e: return ImGuiKey_E;
+    case Key::g: return ImGuiKey_G;
     case Key::h: return ImGuiKey_H;
     case Key::l: return ImGuiKey_L;
     case Key::m: return ImGuiKey_M;
+    case Key::p: return ImGuiKey_P;
     case Key::q: return ImGuiKey_Q;
     case Key::r: return ImGuiKey_R;
     case Key::s: return ImGuiKey_S;
@@ -41,9 +43,11 @@ int code(Key k) {
     case Key::b: return GLFW_KEY_B;
     case Key::c: return GLFW_KEY_C;
     case Key::e: return GLFW_KEY_E;
+    case Key::g: return GLFW_KEY_G;
     case Key::h: return GLFW_KEY_H;
     case Key::l: return GLFW_KEY_L;
     case Key::m: return GLFW_KEY_M;
+    case Key::p: return GLFW_KEY_P;
     case Key::q: return GLFW_KEY_Q;
     case Key::r: return GLFW_KEY_R;
     case Key::s: return GLFW_KEY_S;

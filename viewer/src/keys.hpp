@@ -10,7 +10,7 @@
 
 namespace gmmlab::viewer {
 
-enum class Key { a, b, c, e, h, l, m, q, r, s, left, right, space, escape };
+enum class Key { a, b, c, e, g, h, l, m, p, q, r, s, left, right, space, escape };
 
 // Call before ImGui_ImplGlfw_InitForOpenGL(window, true), which chains to the callback it finds.
 void install_key_taps(GLFWwindow* window);

@@ -23,7 +23,7 @@ Layout make_layout(float width, float height, std::size_t lanes, float line, flo
   const float side = std::max(0.f, std::min({below, w, std::max(w - g - p.table_min_width, p.feature_min_share * w)}));
   l.feature = {x, below_top, side, side};
   const float rx = x + side + g, rw = std::max(0.f, x + w - rx);
-  const float curve = std::min(p.curve_max, p.curve_share * below);
+  const float curve = std::min(p.curve_max, (two ? p.curve_share_two : p.curve_share) * below);
   l.curve = {rx, below_top, rw, curve};
   const float diff = two ? p.diff_share * below : 0;
   l.table = {rx, l.curve.bottom() + g / 2, rw, std::max(0.f, below - curve - g / 2 - (two ? diff + g / 2 : 0))};

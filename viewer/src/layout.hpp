@@ -26,7 +26,8 @@ struct Proportions {
   float feature_min_share = 0.40f;     // the feature plot never gets less of the main width
   float curve_share = 0.40f;           // of the right column's height, the log-likelihood curve
   float curve_max = 220;
-  float diff_share = 0.34f;            // of the right column's height, the diff (in "both")
+  float curve_share_two = 0.30f;       // in "both", where the table and the diff need room too
+  float diff_share = 0.26f;            // of the right column's height, the diff (in "both")
 };
 
 struct Layout {

@@ -145,17 +145,19 @@ class Lane::Recorder : public EmObserver {
  public:
   explicit Recorder(Lane& lane) : lane_(lane) {}
   void on_start(const Mixture& initial, const EmOptions&) override {
-    add({Record::Kind::start, 0, initial, std::nullopt, {}, {}});
+    add({Record::Kind::start, 0, initial, std::nullopt, {}, {}, {}, {}});
   }
   void on_e_step(int iteration, const EStepSummary& e) override {
     std::lock_guard lock(lane_.m_);
-    const Mixture current = lane_.view_.history.back().mixture;
-    push({Record::Kind::e_step, iteration, current, e.log_likelihood, e.soft_counts, {}});
+    Record& before = lane_.view_.history.back();
+    // This E-step measures the mixture the M-step before it made.
+    if (before.kind == Record::Kind::m_step) before.new_log_likelihood = e.log_likelihood;
+    push({Record::Kind::e_step, iteration, before.mixture, e.log_likelihood, e.soft_counts, {}, {}, {}});
   }
   void on_m_step(int iteration, const Mixture& next, std::span<const ComponentEvent> events) override {
     std::lock_guard lock(lane_.m_);
     const Record& e = lane_.view_.history.back();
-    push({Record::Kind::m_step, iteration, next, e.log_likelihood, e.soft_counts, {events.begin(), events.end()}});
+    push({Record::Kind::m_step, iteration, next, e.log_likelihood, e.soft_counts, {events.begin(), events.end()}, {}, {}});
   }
 
  private:
@@ -217,6 +219,7 @@ void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, Trac
     cancel_ = false;
     run_.reset();
     gamma_cache_.clear();
+    labels_of_.reset();
     {
       std::lock_guard lock(m_);
       view_ = LaneView{};
@@ -259,14 +262,16 @@ void Lane::replay(std::shared_ptr<const Problem> problem, const Trace& trace) {
     cancel_ = false;
     run_.reset();
     gamma_cache_.clear();
+    labels_of_.reset();
     problem_ = problem;
-    std::vector<Record> history{{Record::Kind::start, 0, trace.initial, std::nullopt, {}, {}}};
+    std::vector<Record> history{{Record::Kind::start, 0, trace.initial, std::nullopt, {}, {}, {}, {}}};
     for (const TraceIteration& it : trace.iterations) {
+      if (history.back().kind == Record::Kind::m_step) history.back().new_log_likelihood = it.log_likelihood;
       history.push_back({Record::Kind::e_step, it.iteration, history.back().mixture, it.log_likelihood,
-                         it.soft_counts, {}});
+                         it.soft_counts, {}, {}, {}});
       if (!it.mixture) break;
       history.push_back({Record::Kind::m_step, it.iteration, *it.mixture, it.log_likelihood, it.soft_counts,
-                         it.events});
+                         it.events, {}, {}});
     }
     {
       std::lock_guard lock(m_);
@@ -354,6 +359,7 @@ void Lane::advance_now(int half_steps, bool full_iterations) {
     stopped_if_finished();
     const auto computed_at = std::chrono::steady_clock::now();
     show_now(target, posterior);
+    if (computed > 0) measure_last_m_step();
     if (computed > 0) {
       const std::chrono::duration<double> em = computed_at - started, all = std::chrono::steady_clock::now() - started;
       std::lock_guard lock(m_);
@@ -380,6 +386,14 @@ void Lane::go_to(std::size_t record) {
   });
 }
 
+void Lane::set_palette(Palette p) {
+  worker_.post([this, p] {
+    if (p == palette_) return;
+    palette_ = p;
+    if (problem_ && history_size() > 0) show_now(cursor_, nullptr);
+  });
+}
+
 void Lane::run_to_convergence() {
   cancel_ = false;
   worker_.post([this] {
@@ -396,7 +410,48 @@ void Lane::run_to_convergence() {
     }
     stopped_if_finished();
     if (history_size() > 0) show_now(history_size() - 1, nullptr);
+    measure_last_m_step();
   });
+}
+
+void Lane::measure_last_m_step() {
+  if (!problem_ || worker_.pending() > 1) return;
+  Mixture m;
+  {
+    std::lock_guard lock(m_);
+    if (view_.history.empty()) return;
+    const Record& last = view_.history.back();
+    if (last.kind != Record::Kind::m_step || last.new_log_likelihood) return;
+    m = last.mixture;
+  }
+  set_progress("log-likelihood of the new mixture …");
+  double sum = 0;
+  try {
+    // Block by block, as the pictures of `gmmlab segment` are made: no N x K matrix is held.
+    const arma::mat& x = problem_->x;
+    for (arma::uword first = 0; first < x.n_rows && !cancel_; first += kRenderBlock)
+      sum += impl_.steps->e_step(x.rows(first, std::min(x.n_rows, first + kRenderBlock) - 1), m).log_likelihood;
+  } catch (const std::exception&) {
+    sum = NAN;  // a student E-step that fails: the curve goes without this point
+  }
+  std::lock_guard lock(m_);
+  if (!cancel_ && std::isfinite(sum)) view_.history.back().new_log_likelihood = sum;
+  view_.progress.clear();
+  ++changes_;
+}
+
+void Lane::count_changed_labels(std::size_t key, const arma::mat& gamma) {
+  arma::Col<unsigned char> now(gamma.n_rows);
+  const arma::uvec best = arma::index_max(gamma, 1);
+  for (arma::uword n = 0; n < best.n_elem; ++n) now[n] = static_cast<unsigned char>(best[n]);
+  std::lock_guard lock(m_);
+  Record& r = view_.history[key];
+  // The E-step before this one is record key - 2 (an M-step between), the start's is record 0.
+  const std::size_t before = key >= 2 ? key - 2 : 0;
+  if (r.kind == Record::Kind::e_step && !r.labels_changed && labels_of_ == before && labels_.n_elem == now.n_elem)
+    r.labels_changed = arma::uword(arma::accu(now != labels_));
+  labels_ = std::move(now);
+  labels_of_ = key;
 }
 
 std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const arma::mat* posterior) {
@@ -411,7 +466,10 @@ std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const a
     source = view_.history[key].mixture;
   }
   for (const auto& [k, g] : gamma_cache_)
-    if (k == key) return g;
+    if (k == key) {
+      if (labels_of_ != key) count_changed_labels(key, *g);
+      return g;
+    }
   std::shared_ptr<const arma::mat> gamma;
   if (posterior) {
     gamma = std::make_shared<const arma::mat>(*posterior);
@@ -431,6 +489,7 @@ std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const a
   }
   if (gamma_cache_.size() >= 3) gamma_cache_.erase(gamma_cache_.begin());
   gamma_cache_.emplace_back(key, gamma);
+  if (labels_of_ != key) count_changed_labels(key, *gamma);
   return gamma;
 }
 
@@ -448,9 +507,12 @@ void Lane::show_now(std::size_t record, const arma::mat* posterior) {
   if (gamma && gamma->n_rows == problem_->x.n_rows) {
     d.gamma = gamma;
     const arma::mat shown = gamma->rows(problem_->display_index);
-    cv::cvtColor(render_hard(shown, problem_->display_height, problem_->display_width), d.hard, cv::COLOR_BGR2RGB);
-    cv::cvtColor(render_soft(shown, problem_->display_height, problem_->display_width), d.soft, cv::COLOR_BGR2RGB);
-    d.sample_labels = most_likely(gamma->rows(problem_->sample));
+    cv::cvtColor(render_hard(shown, problem_->display_height, problem_->display_width, palette_), d.hard,
+                 cv::COLOR_BGR2RGB);
+    cv::cvtColor(render_soft(shown, problem_->display_height, problem_->display_width, palette_), d.soft,
+                 cv::COLOR_BGR2RGB);
+    d.sample_gamma = gamma->rows(problem_->sample);
+    d.sample_labels = most_likely(d.sample_gamma);
   }
   std::lock_guard lock(m_);
   d.version = view_.display.version + 1;
@@ -475,6 +537,15 @@ const char* axes_name(Axes a) {
     case Axes::br: return "B-R";
     case Axes::gr: return "G-R";
     case Axes::pca: return "PCA";
+  }
+  return "?";
+}
+
+const char* point_colour_name(PointColour c) {
+  switch (c) {
+    case PointColour::pixel: return "pixel";
+    case PointColour::label: return "label";
+    case PointColour::mix: return "mix";
   }
   return "?";
 }
@@ -518,8 +589,8 @@ std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowve
   return points;
 }
 
-cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma) {
-  return render_hard(gamma, p.image.height, p.image.width);
+cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma, Palette palette) {
+  return render_hard(gamma, p.image.height, p.image.width, palette);
 }
 
 }  // namespace gmmlab::viewer

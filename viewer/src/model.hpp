@@ -21,6 +21,7 @@
 #include "gmmlab/em.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/kmeans.hpp"
+#include "gmmlab/palette.hpp"
 #include "gmmlab/pipeline.hpp"
 #include "gmmlab/trace.hpp"
 
@@ -36,6 +37,8 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
   void post(std::function<void()> job);
   bool busy() const { return pending_.load() > 0; }
+  // Jobs posted and not yet begun or finished, the running one included.
+  int pending() const { return pending_.load(); }
 
  private:
   void loop();
@@ -80,6 +83,12 @@ struct Record {
   std::optional<double> log_likelihood; // measured by this iteration's E-step
   arma::vec soft_counts;                // N_k of this iteration's E-step (empty at the start)
   std::vector<ComponentEvent> events;   // components the driver emptied in this M-step
+  // An M-step: the log-likelihood of the mixture it made, so that the M-step moves the curve
+  // (the next E-step's, or measured when the M-step is the last one made; empty until then).
+  std::optional<double> new_log_likelihood;
+  // An E-step: how many pixels its responsibilities gave another most likely component than
+  // the E-step before (the start: k-means' nearest mean); empty when that one was not looked at.
+  std::optional<arma::uword> labels_changed;
 };
 std::string describe(const Record& r);  // "k-means start", "E-step 3", "M-step 3"
 
@@ -91,6 +100,7 @@ struct Display {
   std::shared_ptr<const arma::mat> gamma;
   cv::Mat hard, soft;        // display size, RGB
   arma::uvec sample_labels;  // most likely component of each feature-space sample pixel
+  arma::mat sample_gamma;    // and its responsibilities (M x K), for points coloured by their mix
   std::uint64_t version = 0; // changes whenever the pictures change
 };
 
@@ -148,6 +158,8 @@ class Lane {
   // Full iterations until EM stops or cancel().
   void run_to_convergence();
   void cancel();
+  // The palette the pictures are painted in; repaints the half-step shown.
+  void set_palette(Palette p);
 
   bool busy() const { return worker_.busy(); }
   LaneView view() const;
@@ -164,6 +176,11 @@ class Lane {
   void advance_now(int half_steps, bool full_iterations);
   std::shared_ptr<const arma::mat> compute_gamma(std::size_t record, const arma::mat* posterior);
   void set_progress(std::string text);
+  // After an M-step that is the last made: the log-likelihood of its mixture (an E-step's
+  // worth of work, skipped when another job waits: the next E-step measures it anyway).
+  void measure_last_m_step();
+  // Counts the pixels whose most likely component changed at E-step record `key`.
+  void count_changed_labels(std::size_t key, const arma::mat& gamma);
   void stopped_if_finished();
   std::size_t history_size() const;
 
@@ -181,6 +198,11 @@ class Lane {
   std::unique_ptr<TraceRecorder> tracer_;
   std::unique_ptr<ObserverList> observers_;
   std::vector<std::pair<std::size_t, std::shared_ptr<const arma::mat>>> gamma_cache_;
+  // The most likely component of every pixel at record labels_of_ (an E-step or the start),
+  // one byte each (K <= 16): what the next E-step's labels are compared with.
+  arma::Col<unsigned char> labels_;
+  std::optional<std::size_t> labels_of_;
+  Palette palette_ = Palette::lab;
   Worker worker_;  // last: joined first, before what its jobs use is destroyed
 };
 
@@ -190,13 +212,18 @@ inline constexpr std::array kAllAxes{Axes::bg, Axes::br, Axes::gr, Axes::pca};
 const char* axes_name(Axes a);  // "B-G", "B-R", "G-R", "PCA"
 // Throws gmmlab::Error for a name that is none of those.
 Axes parse_axes(const std::string& name);
+// How the feature plot's points are coloured: the photo's colour, the most likely
+// component's, or the palette mixed by the point's γ (as the soft picture is).
+enum class PointColour { pixel, label, mix };
+inline constexpr std::array kPointColours{PointColour::pixel, PointColour::label, PointColour::mix};
+const char* point_colour_name(PointColour c);  // "pixel", "label", "mix"
 // 2 x d projection onto the chosen axes.
 arma::mat projection(const Problem& p, Axes a);
 // The points of the k-sigma ellipse of a Gaussian projected by P (2 x d), `count` of them.
 std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
                                            double sigmas, int count = 64);
 
-// Hard segmentation at full size, in the lab palette, as `gmmlab segment` writes it.
-cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma);
+// Hard segmentation at full size, as `gmmlab segment --palette` writes it.
+cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma, Palette palette = Palette::lab);
 
 }  // namespace gmmlab::viewer

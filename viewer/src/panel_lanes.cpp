@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <opencv2/imgproc.hpp>
+
 #include "gmmlab/render.hpp"
 #include "panels.hpp"
 
@@ -24,18 +26,22 @@ void HeadlinePanel::draw(const Scene& s, const Box& box) {
   ImGui::Text("%s  \xc2\xb7  half-step %zu of %zu%s", describe(*r).c_str(), v->cursor, last,
               v->finished ? "" : " so far");
   ImGui::PopStyleColor();
-  if (r->log_likelihood) {
+  // What the half-step did, in numbers: an E-step moves the labels (and measures L of the
+  // mixture it was given), an M-step moves L.
+  std::string numbers;
+  if (r->kind == Record::Kind::e_step && r->log_likelihood) {
+    numbers = fmt::format("L = {:.8g}", *r->log_likelihood);
+    if (r->labels_changed)
+      numbers += fmt::format(";  {} pixels ({:.1f}%) changed label", *r->labels_changed,
+                             100.0 * double(*r->labels_changed) / double(s.problem->x.n_rows));
+  } else if (r->kind == Record::Kind::m_step && r->log_likelihood) {
+    numbers = r->new_log_likelihood ? fmt::format("L {:.8g} \xe2\x86\x92 {:.8g} ({:+.4g})", *r->log_likelihood,
+                                                  *r->new_log_likelihood, *r->new_log_likelihood - *r->log_likelihood)
+                                    : fmt::format("L {:.8g} \xe2\x86\x92 (measuring ...)", *r->log_likelihood);
+  }
+  if (!numbers.empty()) {
     ImGui::SameLine();
-    const Record* prev = nullptr;
-    for (std::size_t i = v->cursor; i-- > 0;)
-      if (v->history[i].kind == Record::Kind::e_step && v->history[i].iteration < r->iteration) {
-        prev = &v->history[i];
-        break;
-      }
-    std::string ll = fmt::format("   log-likelihood {:.6g}", *r->log_likelihood);
-    if (prev && prev->log_likelihood)
-      ll += fmt::format(" ({:+.4g} since E-step {})", *r->log_likelihood - *prev->log_likelihood, prev->iteration);
-    ImGui::TextColored(kMuted, "%s", ll.c_str());
+    ImGui::TextColored(kMuted, "   %s", numbers.c_str());
   }
   ImGui::PushTextWrapPos(0);
   ImGui::TextColored(kLesson, "%s", explain(*r).c_str());
@@ -44,6 +50,29 @@ void HeadlinePanel::draw(const Scene& s, const Box& box) {
 }
 
 namespace {
+
+// The heat map's scale, inside its right edge: inferno from γ = 0 (bottom) to 1 (top).
+void colour_bar(ImVec2 top_right, float h) {
+  static const cv::Mat inferno = [] {
+    cv::Mat ramp(256, 1, CV_8UC1), out;
+    for (int i = 0; i < 256; ++i) ramp.at<uchar>(i) = uchar(i);
+    cv::applyColorMap(ramp, out, cv::COLORMAP_INFERNO);  // BGR, as the heat map is made (app.cpp)
+    return out;
+  }();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight(), bar_w = 7, x1 = top_right.x - 4, x0 = x1 - bar_w;
+  const float y0 = top_right.y + line + 2, y1 = top_right.y + h - line - 2;
+  if (y1 - y0 < 20) return;
+  dl->AddRectFilled(ImVec2(x0 - 14, top_right.y + 1), ImVec2(x1 + 2, top_right.y + h - 1), IM_COL32(0, 0, 0, 150));
+  const int steps = 32;
+  for (int i = 0; i < steps; ++i) {
+    const cv::Vec3b c = inferno.at<cv::Vec3b>(255 * (steps - 1 - i) / (steps - 1));
+    const float a = y0 + (y1 - y0) * i / steps, b = y0 + (y1 - y0) * (i + 1) / steps;
+    dl->AddRectFilled(ImVec2(x0, a), ImVec2(x1, b + 0.5f), IM_COL32(c[2], c[1], c[0], 255));
+  }
+  dl->AddText(ImVec2(x0 - 12, top_right.y + 1), kLabelInk, "\xce\xb3 1");
+  dl->AddText(ImVec2(x0 - 2, y1 + 1), kLabelInk, "0");
+}
 
 void pixel_tooltip(const Problem& p, const LaneView& v, arma::uword n) {
   const Image& im = p.image;
@@ -93,6 +122,7 @@ void LaneRowPanel::draw(const Scene& s, const Box& box) {
   picture(s, "soft (colours mixed by \xce\xb3)", t.soft, w, h, first ? "soft" : nullptr);
   ImGui::SameLine();
   picture(s, fmt::format("\xce\xb3 of component {}", s.choices.heat_component + 1).c_str(), t.heat, w, h, nullptr);
+  if (!t.heat.empty()) colour_bar(ImVec2(ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y - h), h);
   if (const std::string text = stopped_banner(v); !text.empty()) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 a(row.x + w + gap, row.y + caption), b(row.x + 4 * w + 3 * gap, row.y + caption + h);

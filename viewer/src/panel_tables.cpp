@@ -32,7 +32,14 @@ void ParameterTablePanel::draw(const Scene& s, const Box& box) {
   ImGui::TextColored(kMuted, "parameters after %s; highlighted: what it changed", describe(*r).c_str());
   const bool counts = r->kind != Record::Kind::start;
   const int columns = 3 + (counts ? 1 : 0) + 2;
-  if (ImGui::BeginTable("mixture", columns, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+  // A narrow window scrolls the table sideways rather than cutting its last column; the
+  // right edge of the widest text is kept for the window test (nothing cut at 1280 x 800).
+  const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y + 1;
+  const ImVec2 outer(0, (m.components() + 1) * row_h + ImGui::GetStyle().ScrollbarSize + 4);
+  float text_right = 0;
+  if (ImGui::BeginTable("mixture", columns,
+                        ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
+                            ImGuiTableFlags_ScrollX, outer)) {
     ImGui::TableSetupColumn("k");
     ImGui::TableSetupColumn("\xcf\x80_k");
     if (counts) ImGui::TableSetupColumn("N_k");
@@ -46,6 +53,7 @@ void ParameterTablePanel::draw(const Scene& s, const Box& box) {
         ImGui::TableSetColumnIndex(column);
         if (changed) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, kChanged);
         ImGui::TextUnformatted(text.c_str());
+        text_right = std::max(text_right, ImGui::GetItemRectMax().x + ImGui::GetStyle().CellPadding.x);
         if (ImGui::IsItemHovered()) component_tooltip(v, k);
       };
       ImGui::TableSetColumnIndex(0);
@@ -78,6 +86,8 @@ void ParameterTablePanel::draw(const Scene& s, const Box& box) {
       cell(col++, off_changed, off);
     }
     ImGui::EndTable();
+    remember(s.rects["table"]);
+    s.rects["table_text"] = {s.rects["table"][0], s.rects["table"][1], text_right, s.rects["table"][3]};
   }
   for (const ComponentEvent& e : r->events) ImGui::TextColored(kTodo, "%s", e.describe().c_str());
   // The formulas of the two half-steps, the one just done in bright ink.

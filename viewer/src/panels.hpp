@@ -40,9 +40,13 @@ class LaneRowPanel : public Panel {
 class FeatureSpacePanel : public Panel {
  public:
   void draw(const Scene& s, const Box& box) override;
+
+ private:
+  float legend(const Scene& s, ImVec2 at, float width, bool before);
 };
 
-// The log-likelihood per E-step of every lane, the half-step shown marked.
+// The log-likelihood after every half-step of every lane (or each iteration's gain on a log
+// scale), the half-step shown marked.
 class CurvePanel : public Panel {
  public:
   void draw(const Scene& s, const Box& box) override;

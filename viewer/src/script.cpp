@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "model.hpp"
 #include "session.hpp"
@@ -67,8 +68,20 @@ void check_set(const Action& a) {
     if (key == "impl") return (void)parse_mode(value);
     if (key == "axes") return (void)parse_axes(value);
     if (key == "colour" || key == "color") {
-      if (value != "pixel" && value != "label")
-        throw UsageError(fmt::format("script {}: colour is pixel or label, not '{}'", a.what(), value));
+      if (!from_name(value, kPointColours, point_colour_name))
+        throw UsageError(fmt::format("script {}: colour is {}, not '{}'", a.what(),
+                                     name_choices(kPointColours, point_colour_name), value));
+      return;
+    }
+    if (key == "palette") {
+      if (!from_name(value, kPalettes, palette_name))
+        throw UsageError(fmt::format("script {}: the palette is {}, not '{}'", a.what(),
+                                     name_choices(kPalettes, palette_name), value));
+      return;
+    }
+    if (key == "curve") {
+      if (value != "loglik" && value != "gain")
+        throw UsageError(fmt::format("script {}: the curve is loglik or gain, not '{}'", a.what(), value));
       return;
     }
   } catch (const Error& e) {
@@ -76,7 +89,7 @@ void check_set(const Action& a) {
     if (m.starts_with("script ")) throw;
     throw UsageError(fmt::format("script {}: {}", a.what(), m));
   }
-  throw UsageError(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour or heat",
+  throw UsageError(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour, palette, curve or heat",
                           a.what(), key));
 }
 

@@ -4,6 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/mixture_json.hpp"
@@ -87,7 +88,9 @@ void ScriptRunner::execute(const Action& a) {
     else if (key == "ridge") s.em.reg_covar = std::stod(value);
     else if (key == "impl") s.mode = parse_mode(value);
     else if (key == "axes") choices.axes = parse_axes(value);
-    else if (key == "colour" || key == "color") choices.colour_by_label = value == "label";
+    else if (key == "colour" || key == "color") choices.points = *from_name(value, kPointColours, point_colour_name);
+    else if (key == "palette") choices.palette = *from_name(value, kPalettes, palette_name);
+    else if (key == "curve") choices.curve_gain = value == "gain";
     else if (key == "heat") {
       choices.heat_component = std::stoi(value) - 1;
       if (choices.heat_component >= int(session.running().k))
@@ -105,7 +108,7 @@ void ScriptRunner::execute(const Action& a) {
     if (a.words[0] == "labels") {
       const auto gamma = lanes[0]->displayed_gamma();
       if (!gamma) throw Error(fmt::format("script {}: the segmentation panel shows nothing yet", a.what()));
-      return write_picture(full_segmentation(*app_.problem(), *gamma), a.words[1]);
+      return write_picture(full_segmentation(*app_.problem(), *gamma, choices.palette), a.words[1]);
     }
     const LaneView lv = lanes[0]->view();
     return write_text_file(to_json(lv.history[lv.cursor].mixture).dump(2) + "\n", a.words[1]);

@@ -17,7 +17,6 @@ void SidebarPanel::set_path(const fs::path& p) { std::snprintf(path_, sizeof pat
 void SidebarPanel::draw(const Scene& s, const Box& box) {
   begin_box("sidebar", box, false);
   ImGui::TextColored(kGood, "GMM Lab viewer");
-  ImGui::TextColored(kMuted, "EM on a photo, half-step by half-step");
   ImGui::Separator();
 
   ImGui::Text("Photo");
@@ -34,15 +33,14 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
       s.controls.open(p);
     }
   }
-  ImGui::TextColored(kMuted, "or drop a photo or a trace on the window");
+  ImGui::TextColored(kMuted, "or drop a photo or trace here");
+  // One line always (the size, or nothing yet), so that the controls below never move; a
+  // file that cannot be opened is said with the other messages at the bottom.
   if (s.problem)
-    ImGui::TextColored(kMuted, "%d x %d pixels (%.1f MP); EM runs on all", s.problem->image.width,
-                       s.problem->image.height, s.problem->image.width * double(s.problem->image.height) / 1e6);
-  if (!s.session.error().empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextColored(kBad, "%s", s.session.error().c_str());
-    ImGui::PopTextWrapPos();
-  }
+    ImGui::TextColored(kMuted, "%d x %d px (%.1f MP); EM uses all", s.problem->image.width, s.problem->image.height,
+                       s.problem->image.width * double(s.problem->image.height) / 1e6);
+  else
+    ImGui::TextUnformatted("");
   ImGui::Separator();
   model(s);
   ImGui::Separator();
@@ -56,16 +54,24 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
     if (ImGui::RadioButton(axes_name(ax), c.axes == ax)) c.axes = ax;
   }
   ImGui::Text("points coloured by  [L]");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("pixel", !c.colour_by_label)) c.colour_by_label = false;
-  ImGui::SameLine();
-  if (ImGui::RadioButton("label", c.colour_by_label)) c.colour_by_label = true;
-  ImGui::SetNextItemWidth(120);
+  for (PointColour pc : kPointColours) {
+    if (pc != PointColour::pixel) ImGui::SameLine();
+    const char* label = pc == PointColour::mix ? "\xce\xb3 mix" : point_colour_name(pc);
+    if (ImGui::RadioButton(label, c.points == pc)) c.points = pc;
+  }
+  ImGui::Text("palette  [P]");
+  for (Palette p : kPalettes) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(palette_name(p), c.palette == p)) c.palette = p;
+  }
+  ImGui::SetNextItemWidth(std::max(60.f, ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("heat map  [H]").x - 8));
   int heat = c.heat_component + 1;
   if (ImGui::SliderInt("heat map  [H]", &heat, 1, std::max(1, int(s.session.running().k)))) c.heat_component = heat - 1;
   ImGui::Separator();
 
+  s.rects["view_controls_end"] = {0, ImGui::GetCursorScreenPos().y, 0, ImGui::GetCursorScreenPos().y};
   ImGui::PushTextWrapPos(0);
+  if (!s.session.error().empty()) ImGui::TextColored(kBad, "%s", s.session.error().c_str());
   if (!s.session.student_error().empty()) ImGui::TextColored(kBad, "%s", s.session.student_error().c_str());
   for (Lane* l : s.session.lanes())
     if (!l->implementation().walls.empty()) ImGui::TextColored(kMuted, "%s", l->implementation().walls.c_str());
@@ -78,7 +84,7 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
   ImGui::PopTextWrapPos();
   ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - 3 * ImGui::GetTextLineHeightWithSpacing()));
   ImGui::TextColored(kMuted, "Right = Step, Left = Back, Ctrl+Q quits");
-  ImGui::TextColored(kMuted, "hover a pixel or a component for details");
+  ImGui::TextColored(kMuted, "hover a pixel or a mean for details");
   ImGui::EndChild();
 }
 
@@ -87,7 +93,12 @@ void SidebarPanel::model(const Scene& sc) {
   // The fields edit the session's chosen settings (held there once); the run shown keeps its
   // own (Session::running()) until Reset.
   Settings& s = sc.session.settings();
-  ImGui::SetNextItemWidth(110);
+  // K and seed share the line whatever the sidebar's width (250 px at 1024 x 640): each field
+  // gets half of what their labels leave.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float field = std::max(70.f, (ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("K").x -
+                                      ImGui::CalcTextSize("seed").x - 2 * st.ItemInnerSpacing.x - st.ItemSpacing.x) / 2);
+  ImGui::SetNextItemWidth(field);
   int k = int(std::min<arma::uword>(s.k, 1u << 30));
   if (ImGui::InputInt("K", &k)) s.k = arma::uword(std::max(k, 0));  // out of range: said below, not clamped
   {
@@ -97,9 +108,10 @@ void SidebarPanel::model(const Scene& sc) {
     sc.rects["k_plus"] = {hi.x - label - side, lo.y, hi.x - label, lo.y + side};
   }
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(field);
   int seed = int(std::min<std::uint64_t>(s.seed, 1u << 30));
   if (ImGui::InputInt("seed", &seed, 1, 10)) s.seed = std::uint64_t(std::max(seed, 0));
+  remember(sc.rects["seed"]);
   ImGui::SetNextItemWidth(110);
   ImGui::InputDouble("ridge", &s.em.reg_covar, 0, 0, "%g");
   for (Mode m : kModes) {
@@ -153,17 +165,23 @@ void SidebarPanel::em(const Scene& s) {
     ImGui::Text("%s working", spin[int(ImGui::GetTime() * 8) % 4]);
   }
   // Progress and timing wrap: the sidebar is narrower than "EM 1.23 s, pictures 0.45 s (2 half-steps)".
+  const float timing_top = ImGui::GetCursorPosY();
   ImGui::PushTextWrapPos(0);
   for (const LaneView& v : s.views) {
     if (!v.progress.empty()) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.progress.c_str());
     else if (!v.timing.empty() && !s.scripted) ImGui::TextColored(kMuted, "%s: %s", v.name.c_str(), v.timing.c_str());
   }
   ImGui::PopTextWrapPos();
+  // Two lines a lane are kept for progress and timing, so that the scrubber does not jump.
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(),
+                                timing_top + 2 * std::max<std::size_t>(1, s.views.size()) * ImGui::GetTextLineHeightWithSpacing()));
 
   if (const LaneView* v = s.current(); v && !v->history.empty()) {
     int cursor = int(v->cursor);
     ImGui::SetNextItemWidth(-1);
     if (ImGui::SliderInt("##scrub", &cursor, 0, int(v->history.size()) - 1, "half-step %d")) c.go_to(std::size_t(cursor));
+  } else {
+    ImGui::Dummy(ImVec2(1, ImGui::GetFrameHeight()));  // the scrubber's place, kept
   }
 }
 

@@ -3,6 +3,7 @@
 #include <GL/gl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "gmmlab/errors.hpp"
@@ -30,13 +31,30 @@ void Texture::upload(const cv::Mat& rgb, bool smooth) {
 
 namespace ui {
 
+namespace {
+Palette g_palette = Palette::lab;  // UI thread only
+}  // namespace
+
+void use_palette(Palette p) { g_palette = p; }
+Palette palette_in_use() { return g_palette; }
+
 ImU32 palette(arma::uword k, int alpha) {
-  const cv::Vec3b c = palette_rgb(k);
+  const cv::Vec3b c = palette_rgb(k, g_palette);
   return IM_COL32(c[0], c[1], c[2], alpha);
 }
 
+ImU32 palette_mix(const double* w, arma::uword k, int stride, int alpha) {
+  double rgb[3] = {0, 0, 0};
+  for (arma::uword j = 0; j < k; ++j) {
+    const cv::Vec3b c = palette_rgb(j, g_palette);
+    for (int i = 0; i < 3; ++i) rgb[i] += w[j * stride] * c[i];
+  }
+  auto byte = [](double v) { return int(std::lround(std::clamp(v, 0.0, 255.0))); };
+  return IM_COL32(byte(rgb[0]), byte(rgb[1]), byte(rgb[2]), alpha);
+}
+
 void swatch(arma::uword k) {
-  const cv::Vec3b c = palette_rgb(k);
+  const cv::Vec3b c = palette_rgb(k, g_palette);
   ImGui::ColorButton(fmt::format("##sw{}", k).c_str(), ImVec4(c[0] / 255.f, c[1] / 255.f, c[2] / 255.f, 1),
                      ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
   ImGui::SameLine();
@@ -57,12 +75,13 @@ std::string explain(const Record& r) {
              "\xcf\x80, \xce\xbc, \xce\xa3. Each pixel is painted by its nearest mean. Next: an E-step.";
     case Record::Kind::e_step:
       return fmt::format("E-step {}: the Gaussians stay where they are; every pixel's responsibilities \xce\xb3 "
-                         "are recomputed from them, so the colours change and the ellipses do not.",
+                         "are recomputed from them, so the colours change (pixels change label) and the ellipses do "
+                         "not. L, a function of the Gaussians only, is measured, not changed.",
                          r.iteration);
     case Record::Kind::m_step:
       return fmt::format("M-step {}: the responsibilities stay as they are; each Gaussian's \xcf\x80, \xce\xbc, "
                          "\xce\xa3 are re-estimated from the pixels it is responsible for, so the ellipses move "
-                         "(faint: before) and the colours do not.",
+                         "(dashed: before) and L rises; the colours do not change.",
                          r.iteration);
   }
   return {};
@@ -115,7 +134,8 @@ void component_tooltip(const LaneView& v, arma::uword k) {
   const auto names = channel_names(m.dims());
   ImGui::BeginTooltip();
   swatch(k);
-  ImGui::Text("component %llu (%s), %s", (unsigned long long)(k + 1), colour_name(k).c_str(), describe(*r).c_str());
+  ImGui::Text("component %llu (%s), %s", (unsigned long long)(k + 1), colour_name(k, palette_in_use()).c_str(),
+              describe(*r).c_str());
   ImGui::Text("\xcf\x80 = %.5f", m.priors[k]);
   if (r->soft_counts.n_elem > k) ImGui::Text("N_k = %.2f pixels (from the E-step)", r->soft_counts[k]);
   std::string mu;

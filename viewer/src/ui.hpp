@@ -43,9 +43,11 @@ struct LaneTextures {
 // What the user chose to see (not what EM runs with: that is Session::settings()).
 struct Choices {
   Axes axes = Axes::pca;
-  bool colour_by_label = true;
+  PointColour points = PointColour::label;
   int heat_component = 0;
   std::size_t table_lane = 0;
+  Palette palette = Palette::lab;
+  bool curve_gain = false;  // the curve as each iteration's gain on a log scale
 };
 
 // Where some items are drawn, in window pixels, for the state file (tests click them).
@@ -79,7 +81,13 @@ inline const ImVec4 kTodo(1.0f, 0.82f, 0.3f, 1), kBad(1.0f, 0.45f, 0.4f, 1), kMu
 inline const ImU32 kChanged = IM_COL32(160, 120, 20, 150), kPlotBack = IM_COL32(24, 24, 28, 255),
                    kTitleInk = IM_COL32(230, 230, 230, 255), kLabelInk = IM_COL32(170, 170, 170, 255);
 
+// The palette the window paints with (the choice, set once a frame by the app: the
+// panels, the swatches and the lanes' pictures use one palette at a time).
+void use_palette(Palette p);
+Palette palette_in_use();
 ImU32 palette(arma::uword k, int alpha = 255);
+// The palette mixed by the weights w (responsibilities summing to 1).
+ImU32 palette_mix(const double* w, arma::uword k, int stride, int alpha = 255);
 void swatch(arma::uword k);
 // Buttons whose label says their shortcut; a key press does what the click does.
 bool button(const char* label, const char* key, float width = 0);

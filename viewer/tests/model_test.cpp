@@ -58,7 +58,9 @@ TEST(ScriptLanguage, EachBadActionGetsOneSentenceNamingIt) {
       {"set axes X-Y", "action 1 ('set axes X-Y'): 'X-Y' is not a pair of axes"},
       {"set impl bogus", "action 1 ('set impl bogus'): 'bogus' is not an implementation"},
       {"set ridge -1", "action 1 ('set ridge -1'): the ridge '-1' must be a number of 0 or more"},
-      {"set colour blue", "colour is pixel or label"},
+      {"set colour blue", "colour is pixel, label or mix"},
+      {"set palette rainbow", "the palette is lab or okabe-ito, not 'rainbow'"},
+      {"set curve steep", "the curve is loglik or gain"},
       {"set speed 3", "there is no setting 'speed'"},
       {"screenshot a.jpg", "'a.jpg' must end in .png"},
       {"save labels a.json", "'a.json' must end in .png"},
@@ -137,6 +139,40 @@ TEST_F(LaneTest, StepsLandOnTheMixtureTheDriverMakes) {
   EXPECT_TRUE(arma::approx_equal(v.history.back().mixture.covs, expected.mixture.covs, "reldiff", 1e-12));
   EXPECT_DOUBLE_EQ(*v.history.back().log_likelihood, expected.log_likelihood.back());
   EXPECT_NE(v.message.find("reached the cap after 5 iterations"), std::string::npos) << v.message;
+}
+
+// The E-step's effect in numbers: the pixels whose most likely component changed (against the
+// k-means start for the first, the E-step before for the next), and the M-step's: the
+// log-likelihood of the mixture it made, measured at once when it is the last one made and
+// equal to what the next E-step then measures.
+TEST_F(LaneTest, EStepsCountChangedLabelsAndMStepsMeasureTheirNewMixture) {
+  Lane lane(reference());
+  start(lane);
+  lane.advance(2, false);  // E-step 1, M-step 1
+  wait_idle(lane);
+  LaneView v = lane.view();
+  ASSERT_EQ(v.history.size(), 3u);
+  ASSERT_TRUE(v.history[2].new_log_likelihood);
+  const double measured = *v.history[2].new_log_likelihood;
+  lane.advance(1, false);  // E-step 2
+  wait_idle(lane);
+  v = lane.view();
+  ASSERT_EQ(v.history.size(), 4u);
+  EXPECT_NEAR(*v.history[3].log_likelihood, measured, 1e-9 * std::abs(measured));
+  EXPECT_DOUBLE_EQ(*v.history[2].new_log_likelihood, *v.history[3].log_likelihood);  // the E-step's, once made
+  EXPECT_GT(*v.history[2].new_log_likelihood, *v.history[1].log_likelihood);         // the M-step raised L
+
+  const ReferenceSteps ref;
+  const arma::mat& x = problem_->x;
+  auto labels = [&](const Mixture& m) { return arma::uvec(arma::index_max(ref.e_step(x, m).gamma, 1)); };
+  arma::mat d(x.n_rows, problem_->initial.components());
+  for (arma::uword k = 0; k < d.n_cols; ++k) d.col(k) = arma::sum(arma::square(x.each_row() - problem_->initial.means.row(k)), 1);
+  const arma::uvec start_labels = arma::index_min(d, 1), e1 = labels(v.history[1].mixture), e2 = labels(v.history[3].mixture);
+  ASSERT_TRUE(v.history[1].labels_changed && v.history[3].labels_changed);
+  EXPECT_EQ(*v.history[1].labels_changed, arma::uword(arma::accu(e1 != start_labels)));
+  EXPECT_EQ(*v.history[3].labels_changed, arma::uword(arma::accu(e2 != e1)));
+  EXPECT_GT(*v.history[3].labels_changed, 0u);
+  EXPECT_FALSE(v.history[2].labels_changed);  // an M-step changes no label
 }
 
 // The reference's formulas behind an interface the tests below change one call of.

@@ -12,6 +12,7 @@
 #include "gmmlab/mixture_json.hpp"
 #include "gmmlab/render.hpp"
 #include "gmmlab/testing/support.hpp"
+#include "layout.hpp"
 
 namespace gmmlab::viewer {
 namespace {
@@ -95,6 +96,55 @@ TEST_F(ViewerWindow, ScreenshotsAreDrawnAndTheSegmentationPanelIsInTheLabPalette
   const cv::Rect feature = panel(s, "feature_space");
   EXPECT_GT(cv::norm(e(feature), m(feature), cv::NORM_L1), 1000.0) << "the ellipses did not move";
   EXPECT_EQ(cv::norm(e(seg), m(seg), cv::NORM_L1), 0.0) << "an M-step changed the responsibilities shown";
+}
+
+// The state file says what each half-step measured (the test of the headline's numbers), and
+// the okabe-ito palette paints the segmentation panel in its own colours, as `segment --palette`.
+TEST_F(ViewerWindow, EStepsSayHowManyLabelsChangedMStepsTheirNewLAndThePaletteCanBeOkabeIto) {
+  CommandResult r = viewer({"-k", "3", "--state-file", "state.json", "--script", "estep; mstep; estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json lane = state()["lanes"][0];
+  EXPECT_EQ(lane["shown"], "E-step 2");
+  ASSERT_TRUE(lane["labels_changed"].is_number()) << lane.dump();
+  EXPECT_GT(lane["labels_changed"].get<int>(), 0);
+  r = viewer({"-k", "3", "--state-file", "state.json", "--script",
+              "estep; mstep; set palette okabe-ito; set colour mix; set curve gain; screenshot m.png"},
+             dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json s = state();
+  lane = s["lanes"][0];
+  EXPECT_EQ(lane["shown"], "M-step 1");
+  ASSERT_TRUE(lane["new_log_likelihood"].is_number()) << lane.dump();
+  EXPECT_GT(lane["new_log_likelihood"].get<double>(), lane["log_likelihood"].get<double>());
+  EXPECT_EQ(s["palette"], "okabe-ito");
+  std::set<std::array<int, 3>> okabe_ito;
+  for (arma::uword k = 0; k < 3; ++k) {
+    const cv::Vec3b c = palette_rgb(k, Palette::okabe_ito);
+    okabe_ito.insert({c[0], c[1], c[2]});
+  }
+  EXPECT_EQ(colours(read(dir / "m.png")(panel(s, "segmentation"))), okabe_ito);
+}
+
+// Layout: at 1280 x 800 the parameter table's widest text ends inside the table (K = 5); at
+// 1024 x 640 the seed field with its label fits the sidebar (250 px there, layout.hpp); the
+// controls stay where they are when a lane's message appears.
+TEST_F(ViewerWindow, TheTableIsWholeTheSeedFitsAndMessagesMoveNoControl) {
+  CommandResult r = viewer({"-k", "5", "--state-file", "state.json", "--script", "estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json s = state();
+  EXPECT_LE(s["rects"]["table_text"][2].get<double>(), s["rects"]["table"][2].get<double>()) << s["rects"].dump();
+  const auto quiet = s["rects"]["view_controls_end"], step = s["rects"]["step_button"];
+  r = viewer({"-k", "5", "--iterations", "1", "--state-file", "state.json", "--script", "step"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  EXPECT_FALSE(s["lanes"][0]["message"].get<std::string>().empty());  // "EM reached the cap after 1 iterations"
+  EXPECT_EQ(s["rects"]["view_controls_end"], quiet);
+  EXPECT_EQ(s["rects"]["step_button"], step);
+  r = viewer({"--size", "1024x640", "--impl", "both", "--state-file", "state.json", "--script", "estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  const Layout l = make_layout(1024, 640, 2, 19);
+  EXPECT_LE(s["rects"]["seed"][2].get<double>(), l.sidebar.right()) << s["rects"]["seed"].dump();
 }
 
 TEST_F(ViewerWindow, LabelsAgreeWithGmmlabSegmentAfterTheSameIterations) {
