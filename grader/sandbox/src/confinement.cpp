@@ -432,7 +432,7 @@ int Confinement::apply_in_child() const noexcept {
     return ::setrlimit(resource, &r) == 0;
   };
   if (!limit(RLIMIT_CORE, 0) || !limit(RLIMIT_FSIZE, limits_.file_bytes)) return errno;
-  if (limits_.memory_bytes != 0 && !limit(RLIMIT_AS, limits_.memory_bytes)) return errno;
+  if (limits_.memory_bytes != 0 && !limits_.sanitized && !limit(RLIMIT_AS, limits_.memory_bytes)) return errno;
   if (limits_.cpu_seconds != 0) {
     const struct rlimit cpu = {limits_.cpu_seconds, limits_.cpu_seconds + 1};  // SIGXCPU, then SIGKILL
     if (::setrlimit(RLIMIT_CPU, &cpu) != 0) return errno;
@@ -447,6 +447,15 @@ int Confinement::apply_in_child() const noexcept {
   }
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return errno;
   if (landlock_fd_ >= 0) {
+    // The program's own /proc/PID, which only this child can name (/proc/self): glibc's
+    // pthread_getattr_np and the sanitizers read /proc/self/maps to find the main thread's
+    // stack. The rule holds that process's own proc inode, so a later process given the same
+    // pid is not opened by it; failing to add it only costs the program its /proc/self.
+    if (const int self = ::open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC); self >= 0) {
+      const PathBeneath rule{kReadFile | kReadDir, self};
+      ::syscall(SYS_landlock_add_rule, kLandlockFd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+      ::close(self);
+    }
     if (::syscall(SYS_landlock_restrict_self, kLandlockFd, 0) != 0) return errno;
     ::close(kLandlockFd);
   }

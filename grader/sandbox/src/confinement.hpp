@@ -33,7 +33,8 @@ struct View {
 };
 
 struct ProcessLimits {
-  rlim_t memory_bytes = 0;  // RLIMIT_AS; 0: none (sanitizer builds)
+  rlim_t memory_bytes = 0;  // RLIMIT_AS, or the sanitizer allocator's cap for a sanitized program; 0: none
+  bool sanitized = false;   // the program is built with the sanitizers (they need terabytes of address space)
   rlim_t cpu_seconds = 0;   // RLIMIT_CPU; 0: none
   rlim_t processes = 64;    // processes and threads of the box
   rlim_t file_bytes = rlim_t{64} << 20;

@@ -114,7 +114,8 @@ class Call {
     Pipe req = make_pipe(), out = make_pipe(), ans = make_pipe(), cancel = make_pipe();
     const sandbox_detail::View view{folder.path(), {program_.string()}};
     sandbox_detail::ProcessLimits limits;
-    limits.memory_bytes = sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits_.memory_mb) << 20;
+    limits.memory_bytes = static_cast<rlim_t>(limits_.memory_mb) << 20;
+    limits.sanitized = sandbox_config::sanitized;  // the worker links the build's sanitized objects
     limits.cpu_seconds = static_cast<rlim_t>(std::ceil(limits_.seconds)) + 1;
     limits.processes = limits_.processes;
     const sandbox_detail::Confinement confinement(view, limits);

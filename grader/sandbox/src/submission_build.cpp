@@ -249,7 +249,7 @@ void run_jobs(std::vector<Job*> jobs, int parallel, const fs::path& work_dir, co
   using sandbox_detail::Supervised;
   const sandbox_detail::View view{work_dir.string(), compile_view()};
   sandbox_detail::ProcessLimits process_limits;
-  process_limits.memory_bytes = sandbox_config::sanitized ? 0 : static_cast<rlim_t>(limits.memory_mb) << 20;
+  process_limits.memory_bytes = static_cast<rlim_t>(limits.memory_mb) << 20;  // the compiler is never sanitized
   process_limits.cpu_seconds = static_cast<rlim_t>(std::ceil(limits.seconds));
   process_limits.processes = limits.processes;
   process_limits.file_bytes = rlim_t{512} << 20;  // a linked worker with debug information
