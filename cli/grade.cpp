@@ -173,11 +173,11 @@ int run_grade(const GradeOptions& o) {
                                          exercise_file(f.exercise), exercise_file(f.exercise), f.errors));
     }
   for (const auto& w : build.warnings) header.notes.push_back("Warning: " + w);
-  header.replay = fmt::format("gmmlab grade{} --only {{only}} --verbose{}",
-                              o.submission.empty() ? "" : " " + o.submission,
-                              o.hidden ? fmt::format(" --hidden --seed {}", seed) : "");
-  if (o.hidden) header.notes.push_back(fmt::format("Hidden checks drawn from seed {} (replay with --seed {}).", seed, seed));
+  header.submission_argument = o.submission;
+  if (o.hidden) header.hidden_seed = seed;
   for (const auto& n : header.notes) fmt::print("{}\n", n);
+  // Not a note: notes reach every report, and a student must not see the seed before the due date.
+  if (o.hidden) fmt::print("Hidden checks drawn from seed {} (replay with --seed {}).\n", seed, seed);
 
   const grader::Selection selection{o.only, o.hidden};
   for (const auto* c : grader::selected_checks(rubric, selection)) header.max_score += c->points;

@@ -40,6 +40,43 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+// A path as a shell reads it back: unchanged when it is plain, else in single quotes.
+std::string shell_quoted(const std::string& s) {
+  const bool plain = !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                        "0123456789_./+:=@%,-") == std::string::npos;
+  if (plain) return s;
+  return fmt::format("'{}'", replace_all(s, "'", "'\\''"));
+}
+
+// Who reads the replay command: the person at this terminal, who knows the folder, or a student
+// on a hosted page (Gradescope), who has only their own checkout (student/) and must not learn
+// the grading machine's folders.
+enum class Reader { terminal, hosted };
+
+// A public check replays the same without --hidden (its inputs are fixed); only a hidden one
+// needs the seed, and only the instructor's build can run it.
+std::string replay_command(const CheckResult& r, const ReportHeader& h, Reader reader) {
+  std::string cmd = "gmmlab grade";
+  if (reader == Reader::terminal && !h.submission_argument.empty()) cmd += fmt::format(" {}", shell_quoted(h.submission_argument));
+  cmd += fmt::format(" --only {} --verbose", r.check->exercise);
+  if (r.check->hidden && h.hidden_seed) cmd += fmt::format(" --hidden --seed {}", *h.hidden_seed);
+  return cmd;
+}
+
+std::string details(const CheckResult& r, const ReportHeader& h, bool verbose, Reader reader) {
+  std::string out;
+  if (!r.passed()) {
+    out += fmt::format("    {}, {}:\n", r.check->file, r.check->function);
+    for (const auto& f : r.failures) out += indent(f, "      ") + "\n";
+    out += fmt::format("    Replay: {}\n", replay_command(r, h, reader));
+  }
+  if (verbose) {
+    for (const auto& d : r.details) out += indent("ok: " + d, "      ") + "\n";
+    out += fmt::format("      tolerance {:g}: {}\n", r.check->tolerance, r.check->why);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_points(double points) { return fmt::format("{:g}", std::round(points * 100) / 100); }
@@ -58,25 +95,14 @@ std::string check_line(const CheckResult& r) {
 }
 
 std::string check_details(const CheckResult& r, const ReportHeader& h, bool verbose) {
-  std::string out;
-  if (!r.passed()) {
-    out += fmt::format("    {}, {}:\n", r.check->file, r.check->function);
-    for (const auto& f : r.failures) out += indent(f, "      ") + "\n";
-    std::string replay = replace_all(h.replay, "{only}", r.check->exercise);
-    out += fmt::format("    Replay: {}\n", replay);
-  }
-  if (verbose) {
-    for (const auto& d : r.details) out += indent("ok: " + d, "      ") + "\n";
-    out += fmt::format("      tolerance {:g}: {}\n", r.check->tolerance, r.check->why);
-  }
-  return out;
+  return details(r, h, verbose, Reader::terminal);
 }
 
 std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h) {
   nlohmann::json tests = nlohmann::json::array();
   int number = 0;
   for (const auto& r : results) {
-    std::string output = check_details(r, h, true);
+    std::string output = details(r, h, true, Reader::hosted);
     tests.push_back({{"name", r.check->title},
                      {"number", std::to_string(++number)},
                      {"score", std::round(r.score * 100) / 100},
@@ -85,9 +111,22 @@ std::string gradescope_json(const std::vector<CheckResult>& results, const Repor
                      {"output", output},
                      {"visibility", r.check->hidden ? "after_due_date" : "visible"}});
   }
+  // The top-level output is shown to students at once, whatever the tests' visibility: while
+  // hidden checks are after_due_date it counts only the visible ones (Gradescope itself hides
+  // the total score while any test is hidden, as its autograder specification says).
+  double visible = 0, visible_max = 0, hidden_max = 0;
+  for (const auto& r : results) {
+    if (r.check->hidden) hidden_max += r.check->points;
+    else visible += r.score, visible_max += r.check->points;
+  }
   std::string summary = h.isolation.empty() ? "" : h.isolation + "\n";
   for (const auto& n : h.notes) summary += n + "\n";
-  summary += fmt::format("Total: {}/{}", format_points(total_score(results)), format_points(h.max_score));
+  if (hidden_max == 0)
+    summary += fmt::format("Total: {}/{}", format_points(total_score(results)), format_points(h.max_score));
+  else
+    summary += fmt::format("Visible checks: {}/{}. The hidden checks ({} points) and your total are shown after "
+                           "the due date.",
+                           format_points(visible), format_points(visible_max), format_points(hidden_max));
   const nlohmann::json doc = {{"score", total_score(results)},
                               {"max_score", h.max_score},
                               {"execution_time", std::round(h.seconds * 100) / 100},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
@@ -115,6 +116,42 @@ TEST(GradeCli, PlantedMistakesLoseOnlyTheirOwnChecksAndGetTheirHint) {
       EXPECT_EQ(line_of(r.out, title).find(" 0/"), std::string::npos) << line_of(r.out, title);
     EXPECT_NE(r.out.find("Total: 71.33/88"), std::string::npos) << r.out;
   }
+}
+
+// Gradescope shows the top-level output and the visible tests at once, the after_due_date ones
+// later: before the due date a student must learn nothing of the hidden checks (their seed,
+// their points in a total, a --hidden replay) nor the grading machine's folders. The terminal
+// (the instructor) gets all of it, with the folder quoted so the replay can be pasted.
+TEST(GradeCli, WhatGradescopeShowsBeforeTheDueDateCarriesNothingHidden) {
+  TempDir dir;
+  const fs::path spaced = dir / "prof's class" / "alice lab";
+  fs::create_directories(spaced.parent_path());
+  fs::rename(submission(dir, {kPlanted / "cov_divided_by_n"}), spaced);
+  const auto r = grade({spaced.string(), "--hidden", "--seed", "7", "--json", (dir / "results.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Replay: gmmlab grade '" + dir.path().string() + "/prof'\\''s class/alice lab' --only mstep --verbose\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--only mstep --verbose --hidden --seed 7\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Hidden checks drawn from seed 7"), std::string::npos) << r.out;
+
+  const auto j = nlohmann::json::parse(read_file(dir / "results.json"));
+  const std::string top = j["output"];
+  for (const char* leak : {"seed", "--hidden", "Total", "/100"}) EXPECT_EQ(top.find(leak), std::string::npos) << top;
+  EXPECT_NE(top.find("Visible checks: 71.33/88. The hidden checks (12 points) and your total are shown after the due "
+                     "date."),
+            std::string::npos) << top;
+  int failed_visible = 0;
+  for (const auto& t : j["tests"]) {
+    if (t["visibility"] != "visible") continue;
+    const std::string out = t["output"];
+    for (const std::string& leak : {std::string("seed"), std::string("--hidden"), dir.path().string()})
+      EXPECT_EQ(out.find(leak), std::string::npos) << t["name"] << ":\n" << out;
+    if (t["status"] == "failed") {
+      ++failed_visible;
+      EXPECT_TRUE(std::regex_search(out, std::regex("Replay: gmmlab grade --only (mstep|em) --verbose\n"))) << out;
+    }
+  }
+  EXPECT_GT(failed_visible, 0);
 }
 
 TEST(GradeCli, HostileCodeCostsItsChecksAndGradingCompletes) {

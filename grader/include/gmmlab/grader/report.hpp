@@ -4,6 +4,8 @@
 // the results (only Gradescope's execution_time is a measured time), so the same submission
 // graded twice reads the same.
 #include <filesystem>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +16,9 @@ namespace gmmlab::grader {
 struct ReportHeader {
   std::string submission;  // as the user named it
   std::string isolation;   // the sandbox's one line (gmmlab::Isolation::line()): first in every report
-  std::string replay;      // the command that replays a check's exercise, with "{only}" for its name
-  std::vector<std::string> notes;  // compile errors, warnings: shown before the checks
+  std::string submission_argument;  // the folder as given to `gmmlab grade` ("" for student/)
+  std::optional<std::uint64_t> hidden_seed;  // set when the hidden checks ran, drawn from it
+  std::vector<std::string> notes;  // compile errors, warnings: shown before the checks, to everyone
   double max_score = 0;    // the selected checks' points
   double seconds = 0;      // so far (Gradescope's execution_time)
 };
