@@ -19,6 +19,8 @@ class MixedSteps final : public Steps {
  public:
   MixedSteps(const Steps& e, const Steps& m, std::string name) : e_(e), m_(m), name_(std::move(name)) {}
   std::string_view name() const override { return name_; }
+  std::string_view e_step_name() const override { return e_.name(); }
+  std::string_view m_step_name() const override { return m_.name(); }
   arma::mat zscore(const arma::mat& raw) const override { return e_.zscore(raw); }
   Posterior e_step(const arma::mat& x, const Mixture& m) const override { return e_.e_step(x, m); }
   Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override { return m_.m_step(x, gamma); }

@@ -276,9 +276,13 @@ TEST_P(Hostile, GradeRuntimeAttacksChangeNothingAndTheReportsAreTheGradersOwn) {
   // The attack ran (its report is in the Z-score checks' lines) and was bounded.
   ASSERT_NE(r.out.find("hostile report"), std::string::npos) << r.out;
   const long forked = reported(r.out, "forked"), threads = reported(r.out, "threads");
+  // WEAK's cap is the user's RLIMIT_NPROC, set to 64 more than the user's tasks when the call
+  // starts: a task of that user (the grader's own threads included) that ends during the call
+  // frees its place, so the bound there is 64 and a few (CI saw 65 under the sanitizers).
+  const long cap = GetParam().isolation == "weak" ? 64 + 8 : 64;
   EXPECT_GE(forked, 0) << r.out;
-  EXPECT_LE(forked, 64) << r.out;
-  EXPECT_LE(threads, 64) << r.out;
+  EXPECT_LE(forked, cap) << r.out;
+  EXPECT_LE(threads, cap) << r.out;
   EXPECT_EQ(listing(sub), sub_before) << "the submission changed";
   expect_contained(everything(r, {out}), victim_before);
 }

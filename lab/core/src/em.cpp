@@ -17,6 +17,10 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+std::string_view whose(const Steps& steps, HalfStep h) {
+  return h == HalfStep::e_step ? steps.e_step_name() : steps.m_step_name();
+}
+
 // ---- The driver's policies after an M-step, in the order EmRun::after_m_step applies them.
 // Every implementation's result goes through the same ones, so that grading compares formulas,
 // not policies.
@@ -204,14 +208,18 @@ bool EmRun::guarded(HalfStep h, F&& f) {
     outcome_.failed_half_step = h;
     finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} ran out of memory; try a smaller "
                                            "image or a smaller K",
-                                           outcome_.iterations + 1, steps_.name(), half_step_name(h)));
+                                           outcome_.iterations + 1, whose(steps_, h), half_step_name(h)));
     return false;
   } catch (const std::exception& e) {
     // A student's Armadillo call on matrices that do not fit throws std::logic_error: say
     // where it happened instead of letting it end the program.
     outcome_.failed_half_step = h;
-    finish(StopReason::failed, fmt::format("EM stopped at iteration {}: the {} {} threw an error: {}",
-                                           outcome_.iterations + 1, steps_.name(), half_step_name(h), e.what()));
+    // A sandboxed implementation's error already says whose half-step threw: not twice.
+    const std::string who = fmt::format("the {} {}", whose(steps_, h), half_step_name(h)), what = e.what();
+    finish(StopReason::failed, what.starts_with(who + " ")
+                                   ? fmt::format("EM stopped at iteration {}: {}", outcome_.iterations + 1, what)
+                                   : fmt::format("EM stopped at iteration {}: {} threw an error: {}",
+                                                 outcome_.iterations + 1, who, what));
     return false;
   }
 }
@@ -226,7 +234,7 @@ void EmRun::half_step() {
       finish(StopReason::wrong_shape,
              fmt::format("EM stopped at iteration {}: the {} E-step returned gamma of {}x{}, expected {}x{} (one row "
                          "per pixel, one column per component); check the E-step (see handout §E-step)",
-                         outcome_.iterations + 1, steps_.name(), p.gamma.n_rows, p.gamma.n_cols, x_.n_rows,
+                         outcome_.iterations + 1, steps_.e_step_name(), p.gamma.n_rows, p.gamma.n_cols, x_.n_rows,
                          outcome_.mixture.components()));
       return;
     }
@@ -278,7 +286,7 @@ void EmRun::after_e_step(const EStepSummary& e) {
     finish(StopReason::not_finite,
            fmt::format("EM stopped at iteration {}: the {} E-step gave a log-likelihood of {}; check the E-step "
                        "(use log-sum-exp, see handout §E-step)",
-                       iteration, steps_.name(), e.log_likelihood));
+                       iteration, steps_.e_step_name(), e.log_likelihood));
     return;
   }
   outcome_.log_likelihood.push_back(e.log_likelihood);
@@ -291,11 +299,11 @@ void EmRun::after_m_step(Mixture next, const arma::vec& soft_counts) {
     outcome_.failed_half_step = HalfStep::m_step;
     finish(reason, std::move(message));
   };
-  if (auto problem = wrong_shape(next, outcome_.mixture, iteration, steps_.name()))
+  if (auto problem = wrong_shape(next, outcome_.mixture, iteration, steps_.m_step_name()))
     return stop_in_m_step(StopReason::wrong_shape, *std::move(problem));
   const std::vector<bool> emptied = emptied_components(soft_counts, x_.n_rows);
   keep_emptied_components(next, outcome_.mixture, emptied);
-  if (auto problem = not_finite(next, emptied, soft_counts, iteration, steps_.name()))
+  if (auto problem = not_finite(next, emptied, soft_counts, iteration, steps_.m_step_name()))
     return stop_in_m_step(StopReason::not_finite, *std::move(problem));
   add_ridge(next, emptied, options_.reg_covar);
   std::vector<ComponentEvent> events = newly_emptied(emptied, soft_counts, iteration, already_empty_);

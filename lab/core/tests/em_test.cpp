@@ -242,6 +242,26 @@ TEST(EmDriver, ImplementationThatThrowsStopsTheRunWithWhereItHappened) {
   EXPECT_EQ(r.log_likelihood.size(), 1u);
 }
 
+// The grader runs EM with one implementation's E-step and another's M-step, under a name of
+// its own: a sentence names whose half-step it was, and says so once when the error already
+// does (as the sandbox's errors do).
+TEST(EmDriver, ACombinedImplementationNamesWhoseHalfStepFailedOnce) {
+  struct Combined : gmmlab::Steps {
+    std::string_view name() const override { return "your E-step with the reference M-step"; }
+    std::string_view e_step_name() const override { return "student"; }
+    std::string_view m_step_name() const override { return "reference"; }
+    arma::mat zscore(const arma::mat& raw) const override { return raw; }
+    gmmlab::Posterior e_step(const arma::mat&, const gmmlab::Mixture&) const override {
+      throw std::runtime_error("the student E-step threw an error: boom");
+    }
+    gmmlab::Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override { return textbook.m_step(x, gamma); }
+  };
+  const arma::mat x = tiny_photo_pixels(10, 10);
+  const gmmlab::EmOutcome r = gmmlab::run_em(Combined(), x, gmmlab::kmeans_init(x, 2, {.seed = 0}), {});
+  EXPECT_EQ(r.reason, gmmlab::StopReason::failed);
+  EXPECT_EQ(r.message, "EM stopped at iteration 1: the student E-step threw an error: boom");
+}
+
 // Students meet these: the driver names the matrix, both shapes and the half-step, whether EM
 // runs by full iterations (the default Steps::iterate goes on into the M-step with the wrong
 // gamma) or half-step by half-step (the viewer).

@@ -30,6 +30,11 @@ class Steps {
  public:
   virtual ~Steps() = default;
   virtual std::string_view name() const = 0;
+  // Whose code this implementation's E-step and M-step run ("student", "reference"), for the
+  // driver's sentences: name() itself, unless it combines two implementations, as the
+  // grader's EM checks do ("the student E-step", never "the your E-step with ... E-step").
+  virtual std::string_view e_step_name() const { return name(); }
+  virtual std::string_view m_step_name() const { return name(); }
 
   // raw: N x c pixel values. Returns each channel minus its mean, divided by its
   // population standard deviation (a constant channel becomes zeros).
