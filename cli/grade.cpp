@@ -186,6 +186,7 @@ int run_grade(const GradeOptions& o) {
   const ReferenceSteps reference;
   const bool progress = ::isatty(STDERR_FILENO);
   std::vector<grader::CheckResult> done;
+  grader::RepeatedHints hints;
   auto write_reports = [&] {
     header.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // Both reports or neither, each time a check finishes: a reader never sees one report
@@ -201,7 +202,7 @@ int run_grade(const GradeOptions& o) {
         if (progress) fmt::print(stderr, "\r\033[K[{}/{}] checking: {}", i + 1, n, c.title);
       },
       [&](const grader::CheckResult& r) {
-        grader::CheckResult shown_result = r;
+        grader::CheckResult shown_result = hints.shorten(r);
         const auto e = exercise_of(r.check->exercise);
         if (!r.passed() && e && broken.contains(*e))
           shown_result.failures.insert(shown_result.failures.begin(),

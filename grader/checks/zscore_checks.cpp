@@ -74,7 +74,12 @@ TEST(ZScore, ConstantChannel) {
   const std::string name = "300 pixels whose channels 0 and 2 are constant";
   const auto z = call_student(name, [&] { return student().zscore(raw); });
   if (!z) return;
-  expect_equal(name, "z", *z, reference().zscore(raw), tolerance(), [&] { return mistakes::recognise_zscore(raw, *z); });
+  // Only the constant channels: channel 1 is an ordinary one, whose formula the other Z-score
+  // checks grade, so a mistake there (N - 1, say) is not charged here a second time.
+  const arma::mat expected = reference().zscore(raw);
+  arma::mat got = *z;
+  if (arma::size(got) == arma::size(expected)) got.col(1) = expected.col(1);
+  expect_equal(name, "z", got, expected, tolerance(), [&] { return mistakes::recognise_zscore(raw, *z); });
 }
 
 TEST(ZScore, GreyImage) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "gmmlab/errors.hpp"
@@ -96,6 +98,35 @@ std::string check_line(const CheckResult& r) {
 
 std::string check_details(const CheckResult& r, const ReportHeader& h, bool verbose) {
   return details(r, h, verbose, Reader::terminal);
+}
+
+CheckResult RepeatedHints::shorten(CheckResult r) {
+  constexpr std::string_view kMarker = "This looks like a known mistake: ", kHint = ". Hint: ";
+  std::set<std::string> in_this_check;
+  std::vector<std::string> kept;
+  for (const std::string& failure : r.failures) {
+    std::string out;
+    std::istringstream lines(failure);
+    for (std::string line; std::getline(lines, line);) {
+      const auto at = line.find(kMarker);
+      if (at != std::string::npos) {
+        const std::string sentence = line.substr(at);
+        if (!in_this_check.insert(sentence).second) continue;  // this check said it already
+        const auto hint = sentence.find(kHint);
+        const auto seen = first_.find(sentence);
+        if (seen == first_.end()) {
+          first_.emplace(sentence, First{r.check->title, r.check->hidden});
+        } else if (hint != std::string::npos && (r.check->hidden || !seen->second.hidden)) {
+          line = fmt::format("{}Again the known mistake: {}. Hint: as under \"{}\" above.", line.substr(0, at),
+                             sentence.substr(kMarker.size(), hint - kMarker.size()), seen->second.title);
+        }
+      }
+      out += out.empty() ? line : "\n" + line;
+    }
+    if (!out.empty()) kept.push_back(std::move(out));
+  }
+  r.failures = std::move(kept);
+  return r;
 }
 
 std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h) {

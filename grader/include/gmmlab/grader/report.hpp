@@ -4,6 +4,7 @@
 // the results (only Gradescope's execution_time is a measured time), so the same submission
 // graded twice reads the same.
 #include <filesystem>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,23 @@ std::string check_line(const CheckResult& r);
 std::string check_details(const CheckResult& r, const ReportHeader& h, bool verbose);
 double total_score(const std::vector<CheckResult>& results);
 std::string format_points(double points);  // 6, 4.5, 1.33
+
+// A known mistake's sentence and hint once per report: the first failing check that names it
+// carries them whole, a later case of the same check drops the repeat, and a later check says
+// "Again the known mistake: the answer <what>. Hint: as under "<title>" above." (still the
+// detector's "known mistake: <what>. Hint:" wording, which course grade's summary counts). A
+// public check never points at a hidden one. Give it the results in the order they are shown.
+class RepeatedHints {
+ public:
+  CheckResult shorten(CheckResult r);
+
+ private:
+  struct First {
+    std::string title;
+    bool hidden = false;
+  };
+  std::map<std::string, First> first_;  // the whole sentence -> the check that carried it
+};
 
 std::string gradescope_json(const std::vector<CheckResult>& results, const ReportHeader& h);
 std::string junit_xml(const std::vector<CheckResult>& results, const ReportHeader& h);
