@@ -19,6 +19,7 @@
 
 #include "child.hpp"
 #include "kmeans_bench.hpp"
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/em.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/kmeans.hpp"
@@ -147,9 +148,7 @@ std::string machine_line() {
 class Bench {
  public:
   explicit Bench(Options o) : o_(std::move(o)) {
-    char dir[] = "/tmp/gmmlab-bench-XXXXXX";
-    if (!mkdtemp(dir)) throw Error("cannot create a temporary folder under /tmp");
-    work_ = dir;
+    work_ = make_temp_folder("bench");
     const auto self = running_program();
     if (!self) throw Error("cannot find this program's own path (/proc/self/exe) to start its children");
     self_ = *self;

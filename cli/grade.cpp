@@ -11,6 +11,7 @@
 #include <cmath>
 #include <set>
 
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/grader/report.hpp"
@@ -113,22 +114,6 @@ const char* rubric_name(Exercise e) {
 std::optional<Exercise> exercise_of(const std::string& name) { return from_name(name, kExercises, rubric_name); }
 
 
-class TempFolder {
- public:
-  TempFolder() {
-    std::string t = (fs::temp_directory_path() / "gmmlab-grade-XXXXXX").string();
-    if (!::mkdtemp(t.data())) throw Error("cannot create a temporary folder to compile the submission in; check TMPDIR");
-    path_ = t;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 int run_grade(const GradeOptions& o) {
   const auto started = std::chrono::steady_clock::now();
@@ -158,7 +143,7 @@ int run_grade(const GradeOptions& o) {
   const std::string isolation_line = isolation().line();
   fmt::print("Grading {}\n{}\n", shown, isolation_line);
   std::fflush(stdout);
-  TempFolder work;
+  const TempFolder work("grade");
   const SubmissionBuild build = build_submission(submission, work.path(), compile_limits);
 
   grader::ReportHeader header;

@@ -10,14 +10,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gmmlab/temp_folder.hpp"
+
 namespace gmmlab::testing {
 
 namespace fs = std::filesystem;
 
 TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "gmmlab-test-XXXXXX").string();
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
+  path_ = make_temp_folder("test");
   fs::permissions(path_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
 }
 

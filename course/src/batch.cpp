@@ -1,3 +1,4 @@
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/batch.hpp"
 #include "gmmlab/sandbox.hpp"
 
@@ -253,13 +254,11 @@ fs::path make_work_root(const fs::path& state_dir) {
   // Folders of an earlier run that was killed (its graders died with it: see grader_process.hpp);
   // each run grades in a fresh folder of its own all the same.
   for (const fs::directory_entry& e : fs::directory_iterator(state_dir))
-    if (e.is_directory() && e.path().filename().string().rfind("work-", 0) == 0) {
+    if (e.is_directory() && e.path().filename().string().rfind("gmmlab-work-", 0) == 0) {
       std::error_code ec;
       fs::remove_all(e.path(), ec);
     }
-  std::string templ = (state_dir / "work-XXXXXX").string();
-  if (!mkdtemp(templ.data())) throw Error(fmt::format("cannot create a work folder in {}", state_dir.string()));
-  return templ;
+  return make_temp_folder("work", state_dir);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // `gmmlab course ...`: the instructor's commands for a whole class.
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/command.hpp"
 
 #include <fmt/format.h>
@@ -166,15 +167,12 @@ void add_autograde(CLI::App& course, int& exit_code) {
     if (!a->classroom.empty()) outputs.push_back({a->classroom, "--classroom"});
     check_outputs(outputs, {a->submission});
     a->batch.grader = a->grader.empty() ? this_program() : fs::path(a->grader);
-    std::string templ = (fs::temp_directory_path() / "gmmlab-autograde-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw Error("cannot create a temporary folder; is /tmp full?");
-    const fs::path work = templ;
+    const TempFolder folder("autograde");
+    const fs::path& work = folder.path();
     const GradeRecord r = grade_submission(a->submission, work, a->batch, a->hidden);
     fmt::print("{}", r.feedback);
     if (!a->gradescope.empty()) write_file_whole(a->gradescope, gradescope_results(r, work / "results.json"));
     if (!a->classroom.empty()) append_line(a->classroom, classroom_output_line(r));
-    std::error_code ec;
-    fs::remove_all(work, ec);
     exit_code = 0;
   });
 }

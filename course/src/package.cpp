@@ -1,3 +1,4 @@
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/package.hpp"
 
 #include <fcntl.h>
@@ -181,19 +182,6 @@ int run_logged(const std::vector<std::string>& args, const fs::path& cwd, const 
 
 namespace {
 
-fs::path make_temp_dir() {
-  std::string templ = (fs::temp_directory_path() / "gmmlab-course-XXXXXX").string();
-  if (!mkdtemp(templ.data())) throw Error("cannot create a temporary folder; is /tmp full?");
-  return templ;
-}
-
-struct TempFolder {
-  fs::path path = make_temp_dir();
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void check_checkout(const fs::path& src) {
   if (!fs::exists(src / "student" / "zscore.cpp") || !fs::exists(src / "reference"))
@@ -290,9 +278,9 @@ void write_student_package(const PackageOptions& o) {
   const fs::path src = fs::absolute(o.source);
   check_checkout(src);
   check_output(o.output, o.force);
-  TempFolder work;
-  const fs::path build = compile_for_any_cpu(src, work.path, o.output, o.progress);
-  const auto members = gather(src, o.top + "/", work.path / "generated", &build);
+  const TempFolder work("course");
+  const fs::path build = compile_for_any_cpu(src, work.path(), o.output, o.progress);
+  const auto members = gather(src, o.top + "/", work.path() / "generated", &build);
   write_archive(o.output, members, ArchiveFormat::tar_gz);
   if (o.progress) fmt::print(o.progress, "wrote {} ({} files)\n", o.output.string(), members.size());
 }
@@ -305,11 +293,11 @@ void write_gradescope_bundle(const BundleOptions& o) {
   const fs::path src = fs::absolute(o.source);
   check_checkout(src);
   check_output(o.output, o.force);
-  TempFolder work;
+  const TempFolder work("course");
   // Gradescope unpacks the zip into /autograder/source: setup.sh and run_autograder at its root.
   std::vector<ArchiveMember> members{{"run_autograder", src / "course" / "gradescope" / "run_autograder", true},
                                      {"setup.sh", src / "course" / "gradescope" / "setup.sh", true}};
-  const auto lab = gather(src, "gmm-lab/", work.path / "generated", nullptr);
+  const auto lab = gather(src, "gmm-lab/", work.path() / "generated", nullptr);
   members.insert(members.end(), lab.begin(), lab.end());
   write_archive(o.output, members, ArchiveFormat::zip);
   if (o.progress) fmt::print(o.progress, "wrote {} ({} files)\n", o.output.string(), members.size());
@@ -334,21 +322,21 @@ void write_classroom_template(const BundleOptions& o) {
                             o.output.string()));
   if (!fs::is_directory(fs::absolute(o.output).parent_path()))
     throw Error(fmt::format("the folder of {} does not exist; create it or give another -o", o.output.string()));
-  TempFolder work;
+  const TempFolder work("course");
   fs::path package = o.package;
   if (package.empty()) {
-    package = work.path / "gmm-lab-student.tar.gz";
+    package = work.path() / "gmm-lab-student.tar.gz";
     write_student_package({package, src, "gmm-lab", false, o.progress});
   } else if (!fs::is_regular_file(package)) {
     throw Error(fmt::format("student package {} does not exist; make it with `gmmlab course package`",
                             package.string()));
   }
   // Our own archive, not a student's: unpacked with room for the photos and libraries.
-  unpack_submission(package, work.path / "unpacked", {100000, 1ull << 30, 4ull << 30, 1e9});
-  if (!fs::is_directory(work.path / "unpacked" / "gmm-lab"))
+  unpack_submission(package, work.path() / "unpacked", {100000, 1ull << 30, 4ull << 30, 1e9});
+  if (!fs::is_directory(work.path() / "unpacked" / "gmm-lab"))
     throw Error(fmt::format("{} is not a student package (no gmm-lab/ inside)", package.string()));
   fs::remove_all(o.output, ec);
-  fs::copy(work.path / "unpacked" / "gmm-lab", o.output, fs::copy_options::recursive);
+  fs::copy(work.path() / "unpacked" / "gmm-lab", o.output, fs::copy_options::recursive);
   // The workflow grades with `gmmlab course autograde`: this repository needs the course kit
   // that the student package leaves out (it holds no answers: it runs the grader as a program).
   for (auto it = fs::recursive_directory_iterator(src / "course"); it != fs::recursive_directory_iterator(); ++it) {

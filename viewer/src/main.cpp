@@ -18,6 +18,7 @@
 #include "app.hpp"
 #include "script_runner.hpp"
 #include "keys.hpp"
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
 #include "gmmlab/pipeline.hpp"
@@ -69,8 +70,7 @@ struct StudentBuild {
 
 void build_student(const std::string& folder, StudentBuild& out) {
   if (folder.empty()) return;
-  out.work_dir = fs::temp_directory_path() / fmt::format("gmmlab-viewer-{}", ::getpid());
-  fs::create_directories(out.work_dir);
+  out.work_dir = make_temp_folder("viewer");  // not a guessable /tmp name another user could plant first
   fmt::print(stderr, "gmmlab-viewer: compiling '{}' ...\n", folder);
   const SubmissionBuild b = build_submission(folder, out.work_dir);
   out.worker = b.worker;

@@ -27,6 +27,7 @@
 #include <mutex>
 
 #include "gmmlab/enum_names.hpp"
+#include "gmmlab/temp_folder.hpp"
 #include "sandbox_config.hpp"
 
 namespace gmmlab {
@@ -329,15 +330,9 @@ std::vector<std::string> clean_environment(const std::string& scratch, std::size
 }
 
 std::string make_scratch_folder(const char* purpose) {
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string base = tmp && *tmp ? tmp : "/tmp";
-  std::string pattern = fmt::format("{}/gmmlab-{}-XXXXXX", base, purpose);
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw Error(fmt::format("cannot create a temporary folder for student code in {}: {}; set TMPDIR to a "
-                            "writable folder",
-                            base, std::strerror(errno)));
-  give_to_box(pattern, "set TMPDIR to a folder such as /tmp");
-  return pattern;
+  const std::string folder = make_temp_folder(purpose).string();
+  give_to_box(folder, "set TMPDIR to a folder such as /tmp");
+  return folder;
 }
 
 namespace {
