@@ -187,6 +187,19 @@ void finish(GradeRecord& r, const fs::path& work, int wait_status, bool timed_ou
       add_note(r, fmt::format("the grader's results.json could not be read ({})", e.what()));
     }
   }
+  // Graded, but some marks are time-outs: the instructor sees it in the gradebook's note, not
+  // only by reading the feedback (the sandbox words each "the student <part> took longer than").
+  std::vector<std::string> slow;
+  for (const CheckResult& c : r.checks)
+    if (c.score < c.max_score && c.output.find("the student ") != std::string::npos &&
+        c.output.find(" took longer than ") != std::string::npos)
+      slow.push_back(c.name);
+  if (!slow.empty()) {
+    const std::size_t named = std::min<std::size_t>(slow.size(), 3);  // the gradebook's cell stays readable
+    const std::string more = slow.size() > named ? fmt::format(" and {} more", slow.size() - named) : "";
+    add_note(r, fmt::format("student code timed out in {} check{} ({}{})", slow.size(), slow.size() == 1 ? "" : "s",
+                            fmt::join(slow.begin(), slow.begin() + static_cast<long>(named), "; "), more));
+  }
   const int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
   if (timed_out) {
     r.status = status::timed_out;

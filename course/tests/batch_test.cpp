@@ -358,6 +358,19 @@ TEST(CourseGrade, BadCommandLinesAndFoldersGetOneSentence) {
   EXPECT_FALSE(fs::exists(t / "gb.csv"));
 }
 
+// A hung function costs only its own checks, and the gradebook says the marks include
+// time-outs: "graded" alone would hide it.
+TEST(CourseGrade, TimedOutCallsAreNamedInTheGradebooksNote) {
+  TempDir t;
+  three(t / "class" / "kim", "ok", "LOOPS FOREVER", "ok");
+  fs::create_directories(t / "out");
+  const auto g = course_grade(t / "class", t / "out" / "gradebook.csv");
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  const std::string csv = read_file(t / "out" / "gradebook.csv");
+  EXPECT_NE(csv.find("kim,10,0,30,30,70,100,graded,student code timed out in 1 check (E-step: responsibilities)\r\n"),
+            std::string::npos) << csv;
+}
+
 TEST(RecognisedMistake, ReadsTheGradersMistakeLine) {
   EXPECT_EQ(gmmlab::course::recognised_mistake(
                 "first wrong (0,0)\nThis looks like a known mistake: the answer divides by N - 1. Hint: by N.\n"),

@@ -4,7 +4,8 @@ tested on its own: `contract_grader.py grade SUBMISSION --hidden --json FILE [--
 Exit 0 graded, 1 could not grade, 2 bad command line; FILE is Gradescope's results.json.
 
 What it scores is read from markers in the files: "TODO" (not written), "SYNTAX ERROR" (does
-not compile), "DIVIDE BY N-1" (a known mistake), "SLEEP" (hangs), "GRADER FAILS" (exit 1),
+not compile), "DIVIDE BY N-1" (a known mistake), "LOOPS FOREVER" (its
+checks' calls time out, as the sandbox words it), "SLEEP" (hangs), "GRADER FAILS" (exit 1),
 "SLOW SESSION" and "SLOW GROUP" (waits for a process it starts in a session of its own, as the
 real grader's sandbox does, or in a process group of its own, as the real grader's compilers
 are, that sleeps $GMMLAB_CONTRACT_SLOW_SECONDS, default 60).
@@ -49,6 +50,8 @@ for name, number, points, f, vis in checks:
         score, output = 0, f"{f} did not compile:\n{f}:3:1: error: expected ';'"
     elif "TODO" in src:
         score, output = 0, f"student {f} is not written yet"
+    elif "LOOPS FOREVER" in src:
+        score, output = 0, f"chelsea photo: the student {f[:-4].replace('_', '-')} took longer than 10 s"
     elif "DIVIDE BY N-1" in src and f == "m_step.cpp":
         score, output = 0, "first wrong element (0, 0)\nThis looks like a known mistake: the answer divides Sigma by N_k - 1. Hint: divide by N_k."
     else:
