@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -93,7 +94,12 @@ struct IsolatedSteps::State {
   std::mutex mutex;
   std::set<int> cancel_fds;  // write ends of the running calls' cancel pipes
   std::string last_output;
+  std::map<std::string, int> timeouts;  // per student function ("the student E-step"): calls that ran out of time
 };
+
+// A function that ran out of time on this many inputs is taken to hang on any: it is not called
+// again, so one hung function costs a grading about twice the time limit, not once per check.
+constexpr int kHungAfterTimeouts = 2;
 
 namespace {
 
@@ -367,6 +373,14 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
   if (::access(program.c_str(), X_OK) != 0)
     throw Error(fmt::format("cannot run the student worker {}: {}; build it (cmake --build) or give the right path",
                             program.string(), std::strerror(errno)));
+  using Kind = StudentCodeFailed::Kind;
+  {
+    std::lock_guard lock(state.mutex);
+    if (const auto t = state.timeouts.find(who); t != state.timeouts.end() && t->second >= kHungAfterTimeouts)
+      throw StudentCodeFailed(Kind::timed_out, fmt::format("{} was not called again: it took longer than {} on {} "
+                                                           "inputs already",
+                                                           who, seconds_text(limits.seconds), t->second));
+  }
   std::string output;
   Call call(program, limits, state);
   Outcome o = call.run(std::move(spec), output);
@@ -377,11 +391,13 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
   if (o.exec_error != 0)
     throw Error(fmt::format("cannot run the student worker {} in the sandbox: {}", program.string(),
                             std::strerror(o.exec_error)));
-  using Kind = StudentCodeFailed::Kind;
   switch (o.how) {
     case Outcome::How::cancelled:
       throw Cancelled(fmt::format("{} was cancelled", who));
-    case Outcome::How::timed_out:
+    case Outcome::How::timed_out: {
+      std::lock_guard lock(state.mutex);
+      ++state.timeouts[who];
+    }
       throw StudentCodeFailed(Kind::timed_out,
                               fmt::format("{} took longer than {}", who, seconds_text(limits.seconds)));
     case Outcome::How::ended:

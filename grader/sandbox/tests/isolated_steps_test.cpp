@@ -175,6 +175,22 @@ TEST(IsolatedSteps, AnInfiniteLoopTimesOut) {
   EXPECT_STREQ(e.what(), "the student E-step took longer than 1.5 s");
 }
 
+// A function that hangs on two inputs is not waited for a third time: one hung E-step costs a
+// grading two time limits, not one per check; the other functions are called as before.
+TEST(IsolatedSteps, AFunctionThatTimedOutTwiceIsNotCalledAgain) {
+  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1, .memory_mb = 1024});
+  const arma::mat x(10, 3, arma::fill::ones);
+  for (int i = 0; i < 2; ++i) {
+    const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(x, sample_mixture()); });
+    EXPECT_EQ(e.kind(), Kind::timed_out);
+    EXPECT_STREQ(e.what(), "the student E-step took longer than 1 s");
+  }
+  const StudentCodeFailed e = failure_of([&] { (void)isolated.e_step(x, sample_mixture()); });
+  EXPECT_EQ(e.kind(), Kind::timed_out);
+  EXPECT_STREQ(e.what(), "the student E-step was not called again: it took longer than 1 s on 2 inputs already");
+  EXPECT_THROW((void)isolated.zscore(x), NotImplemented) << "the Z-score is still called";
+}
+
 TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
   const IsolatedSteps isolated(worker("huge_alloc"), test_limits());
   const StudentCodeFailed e = failure_of([&] { (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones)); });
