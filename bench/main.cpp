@@ -19,12 +19,12 @@
 
 #include "child.hpp"
 #include "kmeans_bench.hpp"
-#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/em.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/kmeans.hpp"
 #include "gmmlab/reference.hpp"
 #include "gmmlab/running_program.hpp"
+#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/testing/child_process.hpp"
 #include "problem.hpp"
 #include "roofline.hpp"

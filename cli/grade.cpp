@@ -11,7 +11,6 @@
 #include <cmath>
 #include <set>
 
-#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/enum_names.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/grader/report.hpp"
@@ -20,6 +19,7 @@
 #include "gmmlab/reference.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "gmmlab/submission_build.hpp"
+#include "gmmlab/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -112,8 +112,6 @@ const char* rubric_name(Exercise e) {
 
 // Which exercise a rubric check grades, in the sandbox's terms (em checks: none of one file).
 std::optional<Exercise> exercise_of(const std::string& name) { return from_name(name, kExercises, rubric_name); }
-
-
 
 int run_grade(const GradeOptions& o) {
   const auto started = std::chrono::steady_clock::now();

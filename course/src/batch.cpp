@@ -1,4 +1,3 @@
-#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/batch.hpp"
 #include "gmmlab/sandbox.hpp"
 
@@ -25,6 +24,7 @@
 #include "gmmlab/course/submissions.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
+#include "gmmlab/temp_folder.hpp"
 #include "grader_process.hpp"
 
 namespace fs = std::filesystem;

@@ -1,5 +1,4 @@
 // `gmmlab course ...`: the instructor's commands for a whole class.
-#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/command.hpp"
 
 #include <fmt/format.h>
@@ -17,6 +16,7 @@
 #include "gmmlab/course/package.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
+#include "gmmlab/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 

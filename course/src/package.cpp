@@ -1,4 +1,3 @@
-#include "gmmlab/temp_folder.hpp"
 #include "gmmlab/course/package.hpp"
 
 #include <fcntl.h>
@@ -15,6 +14,7 @@
 #include "gmmlab/course/archive.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
+#include "gmmlab/temp_folder.hpp"
 
 extern char** environ;
 
@@ -182,7 +182,6 @@ int run_logged(const std::vector<std::string>& args, const fs::path& cwd, const 
 
 namespace {
 
-
 void check_checkout(const fs::path& src) {
   if (!fs::exists(src / "student" / "zscore.cpp") || !fs::exists(src / "reference"))
     throw Error(fmt::format("{} is not a GMM Lab checkout (no student/ and reference/); give --source", src.string()));
@@ -285,7 +284,6 @@ void write_student_package(const PackageOptions& o) {
   if (o.progress) fmt::print(o.progress, "wrote {} ({} files)\n", o.output.string(), members.size());
 }
 }  // namespace gmmlab::course
-
 
 namespace gmmlab::course {
 

@@ -445,7 +445,9 @@ int Confinement::apply_in_child() const noexcept {
     // The program's own /proc/PID, which only this child can name (/proc/self): glibc's
     // pthread_getattr_np and the sanitizers read /proc/self/maps to find the main thread's
     // stack. The rule holds that process's own proc inode, so a later process given the same
-    // pid is not opened by it; failing to add it only costs the program its /proc/self.
+    // pid is not opened by it; failing to add it only costs the program its /proc/self. (The
+    // ruleset is the Confinement's, shared by the compiles of one submission: they may read each
+    // other's /proc/PID, nothing more.)
     if (const int self = ::open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC); self >= 0) {
       const PathBeneath rule{kReadFile | kReadDir, self};
       ::syscall(SYS_landlock_add_rule, kLandlockFd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);

@@ -3,9 +3,9 @@
 // Gradescope's results.json, and JUnit XML for CI systems. Every function is deterministic in
 // the results (only Gradescope's execution_time is a measured time), so the same submission
 // graded twice reads the same.
+#include <cstdint>
 #include <filesystem>
 #include <map>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
