@@ -161,8 +161,20 @@ TEST(GradeCli, HostileCodeCostsItsChecksAndGradingCompletes) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("crashed with SIGSEGV"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Total: 0/18"), std::string::npos) << r.out;
+  // Its responsibilities() hangs, its log_likelihood() is right: each is called on its own, so the
+  // hang costs gamma's checks only (and is waited for twice, then named at once).
   const auto e = grade({sub.string(), "--timeout", "1", "--only", "estep"});
-  EXPECT_NE(e.out.find("took longer than 1 s"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("the student responsibilities() took longer than 1 s"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("the student responsibilities() was not called again: it took longer than 1 s on 2 inputs"),
+            std::string::npos)
+      << e.out;
+  EXPECT_NE(line_of(e.out, "E-step: responsibilities equal to the reference").find(" 0/5"), std::string::npos);
+  EXPECT_NE(line_of(e.out, "E-step: log-likelihood equal to the reference").find(" 6/6"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("Total: 13/35"), std::string::npos) << e.out;
+  // The EM checks run the whole E-step, which calls responsibilities(): named, not waited for.
+  const auto em = grade({sub.string(), "--timeout", "1", "--only", "em"});
+  EXPECT_NE(em.out.find("EM stopped at iteration 1: the student E-step"), std::string::npos) << em.out;
+  EXPECT_EQ(em.out.find("EM stopped early: EM stopped"), std::string::npos) << em.out;
   const auto m = grade({sub.string(), "--timeout", "1", "--only", "mstep"});
   EXPECT_NE(m.out.find("exited"), std::string::npos) << m.out;
   EXPECT_NE(m.out.find("Total: 0/22"), std::string::npos) << m.out;

@@ -67,6 +67,8 @@ class LoopSteps final : public Steps {
       for (arma::uword j = 0; j < k; ++j) {
         if (is("gamma-no-max-shift"))
           p.gamma(i, j) = std::exp(a(i, j)) / s_unshifted;
+        else if (is("gamma-unshifted-log-total"))
+          p.gamma(i, j) = std::exp(a(i, j) - std::log(s_unshifted));
         else if (is("gamma-not-normalised"))
           p.gamma(i, j) = std::exp(a(i, j));
         else
@@ -89,32 +91,58 @@ class LoopSteps final : public Steps {
     return p;
   }
 
+  // As the skeleton splits it: means, then the covariances about those means, then the priors;
+  // the grader calls the covariances on their own with other means.
   Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override {
-    const arma::uword n = x.n_rows, d = x.n_cols, k = gamma.n_cols;
     Mixture next;
-    next.means.zeros(k, d);
-    next.covs.zeros(d, d, k);
-    next.priors.zeros(k);
+    next.means = means_of(x, gamma);
+    next.covs = covariances_of(x, gamma, next.means);
+    next.priors = priors_of(x, gamma);
+    return next;
+  }
+
+  arma::mat means_of(const arma::mat& x, const arma::mat& gamma) const override {
+    const arma::uword n = x.n_rows, d = x.n_cols, k = gamma.n_cols;
+    arma::mat means(k, d, arma::fill::zeros);
     for (arma::uword c = 0; c < k; ++c) {
       double nk = 0;
       for (arma::uword i = 0; i < n; ++i) nk += gamma(i, c);
       for (arma::uword i = 0; i < n; ++i)
-        for (arma::uword j = 0; j < d; ++j) next.means(c, j) += gamma(i, c) * x(i, j);
-      if (!is("means-not-divided")) next.means.row(c) /= is("means-divided-by-n") ? double(n) : nk;
+        for (arma::uword j = 0; j < d; ++j) means(c, j) += gamma(i, c) * x(i, j);
+      if (!is("means-not-divided")) means.row(c) /= is("means-divided-by-n") ? double(n) : nk;
+    }
+    return means;
+  }
+
+  arma::cube covariances_of(const arma::mat& x, const arma::mat& gamma, const arma::mat& means) const override {
+    const arma::uword n = x.n_rows, d = x.n_cols, k = gamma.n_cols;
+    arma::cube covs(d, d, k, arma::fill::zeros);
+    for (arma::uword c = 0; c < k; ++c) {
+      double nk = 0;
+      for (arma::uword i = 0; i < n; ++i) nk += gamma(i, c);
       for (arma::uword i = 0; i < n; ++i) {
         const double w = is("cov-not-weighted") || is("cov-not-weighted-nk") ? 1.0 : gamma(i, c);
         for (arma::uword r = 0; r < d; ++r)
-          for (arma::uword s = 0; s < d; ++s)
-            next.covs(r, s, c) += w * (x(i, r) - next.means(c, r)) * (x(i, s) - next.means(c, s));
+          for (arma::uword s = 0; s < d; ++s) covs(r, s, c) += w * (x(i, r) - means(c, r)) * (x(i, s) - means(c, s));
       }
       double divisor = nk;
       if (is("cov-divided-by-n") || is("cov-not-weighted")) divisor = double(n);
       if (is("cov-divided-by-nk-minus-1")) divisor = nk - 1;
       if (is("cov-not-divided")) divisor = 1;
-      next.covs.slice(c) /= divisor;
-      next.priors(c) = is("priors-not-divided") ? nk : is("priors-uniform") ? 1.0 / double(k) : nk / double(n);
+      covs.slice(c) /= divisor;
     }
-    return next;
+    return covs;
+  }
+
+  arma::vec priors_of(const arma::mat& x, const arma::mat& gamma) const override {
+    const arma::uword n = x.n_rows, k = gamma.n_cols;
+    arma::vec priors(k);
+    for (arma::uword c = 0; c < k; ++c) {
+      double nk = 0;
+      for (arma::uword i = 0; i < n; ++i) nk += gamma(i, c);
+      priors(c) = is("priors-not-divided") ? nk : is("priors-uniform") ? 1.0 / double(k) : nk / double(n);
+    }
+    return priors;
   }
 
  private:
@@ -185,7 +213,7 @@ std::unique_ptr<Steps> loop_steps(const std::string& mistake) { return std::make
 std::unique_ptr<Steps> alternative_steps() { return std::make_unique<AlternativeSteps>(); }
 
 std::vector<std::string> plantable_mistakes() {
-  return {"zscore-n-minus-1",   "zscore-all-channels",  "zscore-not-scaled",   "gamma-no-max-shift",
+  return {"zscore-n-minus-1",   "zscore-all-channels",  "zscore-not-scaled",   "gamma-no-max-shift", "gamma-unshifted-log-total",
           "gamma-wrong-axis",   "gamma-not-normalised", "ll-no-max-shift",     "ll-forgot-log",
           "ll-log-of-total",    "ll-mean-over-pixels",  "ll-sum-of-log-terms", "means-not-divided",
           "means-divided-by-n", "cov-not-weighted",     "cov-not-weighted-nk", "cov-divided-by-n",

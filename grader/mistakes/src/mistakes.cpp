@@ -20,6 +20,10 @@ const std::vector<Mistake> kCatalogue = {
     {"gamma-no-max-shift", Part::gamma,
      "takes exp of a_nk without subtracting the row maximum, so a pixel far from every component gives 0 / 0 = NaN",
      "subtract c_n = max_k a_nk before exp (log-sum-exp, handout §E-step): exp(a_nk - c_n) never underflows to all zeros"},
+    {"gamma-unshifted-log-total", Part::gamma,
+     "computes ln sum_k exp(a_nk) without subtracting the row maximum, so for a pixel far from every component "
+     "that is ln 0 = -inf and gamma_nk = exp(a_nk + inf) = inf",
+     "subtract c_n = max_k a_nk before exp (log-sum-exp, handout §E-step): exp(a_nk - c_n) never underflows to all zeros"},
     {"gamma-wrong-axis", Part::gamma,
      "normalises gamma over the pixels (each column sums to 1) instead of over the components (each row sums to 1)",
      "divide each row by its own total, sum over k: arma::max(a, 1) and arma::sum(..., 1) work along rows"},
@@ -165,6 +169,10 @@ arma::mat wrong_gamma(std::string_view id, const arma::mat& a) {
   if (id == "gamma-no-max-shift") {
     const arma::mat p = arma::exp(a);
     return p.each_col() / arma::sum(p, 1);
+  }
+  if (id == "gamma-unshifted-log-total") {
+    const arma::vec log_total = arma::log(arma::sum(arma::exp(a), 1));
+    return arma::exp(a.each_col() - log_total);
   }
   if (id == "gamma-not-normalised") return arma::exp(a);
   if (id == "gamma-wrong-axis") {

@@ -94,12 +94,20 @@ struct IsolatedSteps::State {
   std::mutex mutex;
   std::set<int> cancel_fds;  // write ends of the running calls' cancel pipes
   std::string last_output;
-  std::map<std::string, int> timeouts;  // per student function ("the student E-step"): calls that ran out of time
+  std::map<std::string, int> timeouts;  // per call ("the student E-step"): calls that ran out of time
 };
 
 // A function that ran out of time on this many inputs is taken to hang on any: it is not called
 // again, so one hung function costs a grading about twice the time limit, not once per check.
 constexpr int kHungAfterTimeouts = 2;
+
+// Who answers a call, in the words of the sentences ("the student E-step"), and the calls whose
+// student functions it runs too: the provided E-step calls responsibilities() and
+// log_likelihood(), so once responsibilities() is known to hang the whole E-step is not called.
+struct Callee {
+  std::string who;
+  std::vector<std::string> runs_also;
+};
 
 namespace {
 
@@ -369,7 +377,8 @@ namespace {
 // caller expects (NotImplemented, StudentCodeFailed, Cancelled, or Error when the worker
 // cannot start at all).
 std::string call_worker(const std::filesystem::path& program, const SandboxLimits& limits, IsolatedSteps::State& state,
-                        CallSpec spec, const std::string& who) {
+                        CallSpec spec, const Callee& callee) {
+  const std::string& who = callee.who;
   if (::access(program.c_str(), X_OK) != 0)
     throw Error(fmt::format("cannot run the student worker {}: {}; build it (cmake --build) or give the right path",
                             program.string(), std::strerror(errno)));
@@ -380,6 +389,12 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
       throw StudentCodeFailed(Kind::timed_out, fmt::format("{} was not called again: it took longer than {} on {} "
                                                            "inputs already",
                                                            who, seconds_text(limits.seconds), t->second));
+    for (const std::string& part : callee.runs_also)
+      if (const auto t = state.timeouts.find(part); t != state.timeouts.end() && t->second >= kHungAfterTimeouts)
+        throw StudentCodeFailed(Kind::timed_out,
+                                fmt::format("{} was not called: it runs {}, which took longer than {} on {} inputs "
+                                            "already",
+                                            who, part, seconds_text(limits.seconds), t->second));
   }
   std::string output;
   Call call(program, limits, state);
@@ -492,13 +507,32 @@ std::size_t answer_cap(std::size_t expected_doubles) { return 8 * expected_doubl
   throw StudentCodeFailed(StudentCodeFailed::Kind::protocol, fmt::format("{} answered garbage", who));
 }
 
+// The E-step's inputs (the whole E-step and each of its parts): the pixels and the mixture.
+RequestBuilder e_step_request(wire::Call call, const arma::mat& x, const Mixture& m) {
+  RequestBuilder b(call);
+  b.mat(x);
+  b.mat(m.means);
+  b.cube(m.covs);
+  b.dims({m.priors.n_elem, 1});
+  b.data(m.priors.memptr(), m.priors.n_elem);
+  return b;
+}
+
+// The M-step's inputs: the pixels and the responsibilities.
+RequestBuilder m_step_request(wire::Call call, const arma::mat& x, const arma::mat& gamma) {
+  RequestBuilder b(call);
+  b.mat(x);
+  b.mat(gamma);
+  return b;
+}
+
 }  // namespace
 
 arma::mat IsolatedSteps::zscore(const arma::mat& raw) const {
   const std::string who = fmt::format("the {} Z-score", name_);
   RequestBuilder b(wire::Call::zscore);
   b.mat(raw);
-  const std::string body = call_worker(worker_, limits_, *state_, {"Z-score", b.iov, answer_cap(raw.n_elem)}, who);
+  const std::string body = call_worker(worker_, limits_, *state_, {"Z-score", b.iov, answer_cap(raw.n_elem)}, {who, {}});
   wire::Reader r = ok_payload(body);
   arma::mat z;
   if (!r.mat(z) || !r.at_end()) garbage(who);
@@ -507,14 +541,10 @@ arma::mat IsolatedSteps::zscore(const arma::mat& raw) const {
 
 Posterior IsolatedSteps::e_step(const arma::mat& x, const Mixture& m) const {
   const std::string who = fmt::format("the {} E-step", name_);
-  RequestBuilder b(wire::Call::e_step);
-  b.mat(x);
-  b.mat(m.means);
-  b.cube(m.covs);
-  b.dims({m.priors.n_elem, 1});
-  b.data(m.priors.memptr(), m.priors.n_elem);
+  RequestBuilder b = e_step_request(wire::Call::e_step, x, m);
   const std::size_t expected = x.n_rows * std::max<std::size_t>(m.priors.n_elem, 1) + 1;
-  const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(expected)}, who);
+  const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(expected)},
+                                       {who, {part_who("responsibilities()"), part_who("log_likelihood()")}});
   wire::Reader r = ok_payload(body);
   Posterior p;
   if (!r.mat(p.gamma) || !r.f64(p.log_likelihood) || !r.at_end()) garbage(who);
@@ -523,18 +553,79 @@ Posterior IsolatedSteps::e_step(const arma::mat& x, const Mixture& m) const {
 
 Mixture IsolatedSteps::m_step(const arma::mat& x, const arma::mat& gamma) const {
   const std::string who = fmt::format("the {} M-step", name_);
-  RequestBuilder b(wire::Call::m_step);
-  b.mat(x);
-  b.mat(gamma);
+  RequestBuilder b = m_step_request(wire::Call::m_step, x, gamma);
   const std::size_t k = std::max<std::size_t>(gamma.n_cols, 1), d = std::max<std::size_t>(x.n_cols, 1);
   const std::size_t expected = k * d + d * d * k + k;
-  const std::string body = call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)}, who);
+  const std::string body =
+      call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)},
+                  {who, {part_who("means()"), part_who("covariances()"), part_who("priors()")}});
   wire::Reader r = ok_payload(body);
   Mixture m;
   arma::mat priors;
   if (!r.mat(m.means) || !r.cube(m.covs) || !r.mat(priors) || !r.at_end()) garbage(who);
   m.priors = arma::vectorise(priors);
   return m;
+}
+
+std::string IsolatedSteps::part_who(std::string_view function) const {
+  return fmt::format("the {} {}", name_, function);
+}
+
+arma::mat IsolatedSteps::gamma_of(const arma::mat& x, const Mixture& m) const {
+  const std::string who = part_who("responsibilities()");
+  RequestBuilder b = e_step_request(wire::Call::gamma_of, x, m);
+  const std::size_t expected = x.n_rows * std::max<std::size_t>(m.priors.n_elem, 1);
+  const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(expected)}, {who, {}});
+  wire::Reader r = ok_payload(body);
+  arma::mat gamma;
+  if (!r.mat(gamma) || !r.at_end()) garbage(who);
+  return gamma;
+}
+
+double IsolatedSteps::log_likelihood_of(const arma::mat& x, const Mixture& m) const {
+  const std::string who = part_who("log_likelihood()");
+  RequestBuilder b = e_step_request(wire::Call::log_likelihood_of, x, m);
+  const std::string body = call_worker(worker_, limits_, *state_, {"E-step", b.iov, answer_cap(1)}, {who, {}});
+  wire::Reader r = ok_payload(body);
+  double log_likelihood = 0;
+  if (!r.f64(log_likelihood) || !r.at_end()) garbage(who);
+  return log_likelihood;
+}
+
+arma::mat IsolatedSteps::means_of(const arma::mat& x, const arma::mat& gamma) const {
+  const std::string who = part_who("means()");
+  RequestBuilder b = m_step_request(wire::Call::means_of, x, gamma);
+  const std::size_t expected = std::max<std::size_t>(gamma.n_cols, 1) * std::max<std::size_t>(x.n_cols, 1);
+  const std::string body = call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)}, {who, {}});
+  wire::Reader r = ok_payload(body);
+  arma::mat means;
+  if (!r.mat(means) || !r.at_end()) garbage(who);
+  return means;
+}
+
+arma::cube IsolatedSteps::covariances_of(const arma::mat& x, const arma::mat& gamma, const arma::mat& means) const {
+  const std::string who = part_who("covariances()");
+  RequestBuilder b = m_step_request(wire::Call::covariances_of, x, gamma);
+  b.mat(means);
+  const std::size_t d = std::max<std::size_t>(x.n_cols, 1);
+  const std::size_t expected = d * d * std::max<std::size_t>(gamma.n_cols, 1);
+  const std::string body = call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(expected)}, {who, {}});
+  wire::Reader r = ok_payload(body);
+  arma::cube covs;
+  if (!r.cube(covs) || !r.at_end()) garbage(who);
+  return covs;
+}
+
+arma::vec IsolatedSteps::priors_of(const arma::mat& x, const arma::mat& gamma) const {
+  const std::string who = part_who("priors()");
+  RequestBuilder b = m_step_request(wire::Call::priors_of, x, gamma);
+  const std::string body =
+      call_worker(worker_, limits_, *state_, {"M-step", b.iov, answer_cap(std::max<std::size_t>(gamma.n_cols, 1))},
+                  {who, {}});
+  wire::Reader r = ok_payload(body);
+  arma::mat priors;
+  if (!r.mat(priors) || !r.at_end()) garbage(who);
+  return arma::vectorise(priors);
 }
 
 void shield_from_student_code() { ::prctl(PR_SET_DUMPABLE, 0); }

@@ -5,9 +5,11 @@
 // the grader before it allocates anything (see AnswerReader).
 //
 //   request: "GMQ1" call:u8 then the call's arguments
-//     zscore: raw(mat)   e_step: x(mat) means(mat) covs(cube) priors(mat K x 1)   m_step: x(mat) gamma(mat)
+//     zscore: raw(mat)   e_step, gamma_of, log_likelihood_of: x(mat) means(mat) covs(cube) priors(mat K x 1)
+//     m_step, means_of, priors_of: x(mat) gamma(mat)   covariances_of: x(mat) gamma(mat) means(mat)
 //   answer:  "GMA1" body_length:u64 then body = status:u8 then
 //     ok: zscore: mat   e_step: gamma(mat) log_likelihood(f64)   m_step: means(mat) covs(cube) priors(mat)
+//         gamma_of, means_of: mat   log_likelihood_of: f64   covariances_of: cube   priors_of: mat (K x 1)
 //     not_implemented: exercise:u8 message(str)   threw / out_of_memory: message(str)
 //     cannot_start: errno:i32 (written by the forked child when exec fails)
 //   mat: rows:u64 cols:u64 doubles (column-major)   cube: rows cols slices:u64 doubles   str: u32 bytes
@@ -24,7 +26,17 @@ inline constexpr char request_magic[4] = {'G', 'M', 'Q', '1'};
 inline constexpr char answer_magic[4] = {'G', 'M', 'A', '1'};
 inline constexpr std::size_t answer_header_size = 4 + 8;
 
-enum class Call : std::uint8_t { zscore = 1, e_step = 2, m_step = 3 };
+// The half-steps whole, and each of their parts on its own (Steps::gamma_of and the others).
+enum class Call : std::uint8_t {
+  zscore = 1,
+  e_step = 2,
+  m_step = 3,
+  gamma_of = 4,
+  log_likelihood_of = 5,
+  means_of = 6,
+  covariances_of = 7,
+  priors_of = 8,
+};
 enum class Status : std::uint8_t { ok = 0, not_implemented = 1, threw = 2, out_of_memory = 3, cannot_start = 4 };
 
 // The longest message kept from the worker (an exception's what(), a NotImplemented line).

@@ -139,27 +139,50 @@ std::string serve(gmmlab::wire::Call call, RequestIn& in) {
       w.mat(z);
       return std::move(w.data());
     }
-    case gmmlab::wire::Call::e_step: {
+    case gmmlab::wire::Call::e_step:
+    case gmmlab::wire::Call::gamma_of:
+    case gmmlab::wire::Call::log_likelihood_of: {
       const arma::mat x = in.mat();
       gmmlab::Mixture m;
       m.means = in.mat();
       m.covs = in.cube();
       m.priors = arma::vectorise(in.mat());
       ::close(0);
+      if (call == gmmlab::wire::Call::log_likelihood_of) {
+        w.f64(steps.log_likelihood_of(x, m));
+        return std::move(w.data());
+      }
+      if (call == gmmlab::wire::Call::gamma_of) {
+        const arma::mat gamma = steps.gamma_of(x, m);
+        w.data().reserve(64 + gamma.n_elem * sizeof(double));
+        w.mat(gamma);
+        return std::move(w.data());
+      }
       const gmmlab::Posterior p = steps.e_step(x, m);
       w.data().reserve(64 + p.gamma.n_elem * sizeof(double));
       w.mat(p.gamma);
       w.f64(p.log_likelihood);
       return std::move(w.data());
     }
-    case gmmlab::wire::Call::m_step: {
+    case gmmlab::wire::Call::m_step:
+    case gmmlab::wire::Call::means_of:
+    case gmmlab::wire::Call::priors_of:
+    case gmmlab::wire::Call::covariances_of: {
       const arma::mat x = in.mat();
       const arma::mat gamma = in.mat();
+      const arma::mat means = call == gmmlab::wire::Call::covariances_of ? in.mat() : arma::mat();
       ::close(0);
-      const gmmlab::Mixture m = steps.m_step(x, gamma);
-      w.mat(m.means);
-      w.cube(m.covs);
-      w.mat(arma::mat(m.priors));
+      switch (call) {
+        case gmmlab::wire::Call::means_of: w.mat(steps.means_of(x, gamma)); break;
+        case gmmlab::wire::Call::priors_of: w.mat(arma::mat(steps.priors_of(x, gamma))); break;
+        case gmmlab::wire::Call::covariances_of: w.cube(steps.covariances_of(x, gamma, means)); break;
+        default: {
+          const gmmlab::Mixture m = steps.m_step(x, gamma);
+          w.mat(m.means);
+          w.cube(m.covs);
+          w.mat(arma::mat(m.priors));
+        }
+      }
       return std::move(w.data());
     }
   }

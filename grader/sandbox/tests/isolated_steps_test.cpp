@@ -9,9 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <regex>
 #include <thread>
 
+#include "gmmlab/gaussian.hpp"
 #include "gmmlab/image.hpp"
 #include "gmmlab/sandbox.hpp"
 #include "gmmlab/testing/support.hpp"
@@ -81,6 +83,16 @@ TEST(IsolatedSteps, SolutionAnswersAreBitIdenticalToTheSolutionInProcess) {
   EXPECT_TRUE(same_bits(a.covs, b.covs));
   EXPECT_TRUE(same_bits(a.priors, b.priors));
   EXPECT_EQ(isolated.name(), "solution");
+
+  // Each part on its own gives the bits the whole half-step gives; the covariances are about the
+  // means they are given (here the priors' start means, not the M-step's).
+  EXPECT_TRUE(same_bits(isolated.gamma_of(z, m), q.gamma));
+  EXPECT_EQ(isolated.log_likelihood_of(z, m), q.log_likelihood);
+  EXPECT_TRUE(same_bits(isolated.means_of(z, q.gamma), b.means));
+  EXPECT_TRUE(same_bits(isolated.covariances_of(z, q.gamma, b.means), b.covs));
+  EXPECT_TRUE(same_bits(isolated.covariances_of(z, q.gamma, m.means), in_process.covariances(z, q.gamma, m.means)));
+  EXPECT_FALSE(same_bits(isolated.covariances_of(z, q.gamma, m.means), b.covs));
+  EXPECT_TRUE(same_bits(isolated.priors_of(z, q.gamma), b.priors));
 }
 
 TEST(IsolatedSteps, CallsFromSeveralThreadsAtOnceEachGetTheirOwnWorker) {
@@ -125,6 +137,28 @@ TEST(IsolatedSteps, SkeletonGivesTheFriendlyNotWrittenYetLineForEachExercise) {
     EXPECT_STREQ(e.what(),
                  "student E-step is not written yet: student/e_step.cpp, compute gamma in responsibilities() (see "
                  "handout §E-step)");
+  }
+  // The parts, each with its own TODO line.
+  try {
+    (void)isolated.log_likelihood_of(x, sample_mixture());
+    FAIL() << "the skeleton's log_likelihood() answered";
+  } catch (const NotImplemented& e) {
+    EXPECT_STREQ(e.what(),
+                 "student E-step is not written yet: student/e_step.cpp, compute the log-likelihood in "
+                 "log_likelihood() (see handout §E-step)");
+  }
+  const arma::mat gamma(x.n_rows, 4, arma::fill::value(0.25));
+  for (const auto& [part, call] : std::vector<std::pair<std::string, std::function<void()>>>{
+           {"means()", [&] { (void)isolated.means_of(x, gamma); }},
+           {"covariances()", [&] { (void)isolated.covariances_of(x, gamma, arma::mat(4, 3, arma::fill::zeros)); }},
+           {"priors()", [&] { (void)isolated.priors_of(x, gamma); }}}) {
+    try {
+      call();
+      FAIL() << "the skeleton's " << part << " answered";
+    } catch (const NotImplemented& e) {
+      EXPECT_EQ(e.exercise(), Exercise::m_step);
+      EXPECT_NE(std::string(e.what()).find(" in " + part), std::string::npos) << e.what();
+    }
   }
   try {
     (void)isolated.m_step(x, arma::mat(x.n_rows, 4, arma::fill::value(0.25)));
@@ -189,6 +223,32 @@ TEST(IsolatedSteps, AFunctionThatTimedOutTwiceIsNotCalledAgain) {
   EXPECT_EQ(e.kind(), Kind::timed_out);
   EXPECT_STREQ(e.what(), "the student E-step was not called again: it took longer than 1 s on 2 inputs already");
   EXPECT_THROW((void)isolated.zscore(x), NotImplemented) << "the Z-score is still called";
+}
+
+// Each part of a half-step is its own call to the student's own function: a responsibilities()
+// that hangs costs gamma, never the log-likelihood, and once it is known to hang the whole E-step
+// (which calls it) is not waited for either.
+TEST(IsolatedSteps, EachPartIsCalledOnItsOwnAndAHungPartBlocksOnlyWhatRunsIt) {
+  const IsolatedSteps isolated(worker("infinite_loop"), {.seconds = 1, .memory_mb = 1024});
+  const Mixture m = sample_mixture();
+  const arma::mat x = testing::sample_from(m, 200, 5);
+  const arma::mat a = weighted_log_densities(x, m);
+  const arma::vec c = arma::max(a, 1);
+  arma::mat shifted = a;
+  shifted.each_col() -= c;
+  const double expected = arma::accu(c + arma::log(arma::sum(arma::exp(shifted), 1)));
+  EXPECT_EQ(isolated.log_likelihood_of(x, m), expected);
+  for (int i = 0; i < 2; ++i) {
+    const StudentCodeFailed e = failure_of([&] { (void)isolated.gamma_of(x, m); });
+    EXPECT_EQ(e.kind(), Kind::timed_out);
+    EXPECT_STREQ(e.what(), "the student responsibilities() took longer than 1 s");
+  }
+  EXPECT_STREQ(failure_of([&] { (void)isolated.gamma_of(x, m); }).what(),
+               "the student responsibilities() was not called again: it took longer than 1 s on 2 inputs already");
+  EXPECT_STREQ(failure_of([&] { (void)isolated.e_step(x, m); }).what(),
+               "the student E-step was not called: it runs the student responsibilities(), which took longer than "
+               "1 s on 2 inputs already");
+  EXPECT_EQ(isolated.log_likelihood_of(x, m), expected) << "log_likelihood() is still called";
 }
 
 TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {

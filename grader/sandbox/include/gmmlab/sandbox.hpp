@@ -91,6 +91,13 @@ class IsolatedSteps final : public Steps {
   arma::mat zscore(const arma::mat& raw) const override;
   Posterior e_step(const arma::mat& x, const Mixture& m) const override;
   Mixture m_step(const arma::mat& x, const arma::mat& gamma) const override;
+  // Each part answered by the student's own function (responsibilities(), ...), in a worker of its
+  // own: a part that hangs or crashes costs that part's checks only.
+  arma::mat gamma_of(const arma::mat& x, const Mixture& m) const override;
+  double log_likelihood_of(const arma::mat& x, const Mixture& m) const override;
+  arma::mat means_of(const arma::mat& x, const arma::mat& gamma) const override;
+  arma::cube covariances_of(const arma::mat& x, const arma::mat& gamma, const arma::mat& means) const override;
+  arma::vec priors_of(const arma::mat& x, const arma::mat& gamma) const override;
   void cancel() const;              // thread-safe: the running call (if any) throws Cancelled
   std::string last_output() const;  // captured stdout+stderr of the last call, truncated to ~4 KB
 
@@ -100,6 +107,8 @@ class IsolatedSteps final : public Steps {
   struct State;  // running calls and the last output, behind a mutex
 
  private:
+  std::string part_who(std::string_view function) const;  // "the student responsibilities()"
+
   std::filesystem::path worker_;
   SandboxLimits limits_;
   std::string name_;

@@ -48,6 +48,20 @@ class Steps {
   // applies those the same way for every implementation).
   virtual Mixture m_step(const arma::mat& x, const arma::mat& gamma) const = 0;
 
+  // The half-steps' parts, each on its own, as the handout splits them: a grader calls these
+  // so that each of the student's functions is graded by itself (a responsibilities() that
+  // hangs costs gamma's checks, not the log-likelihood's). The defaults take the part from the
+  // whole half-step; the student's code, run by the grader's sandbox, answers each from its
+  // own function. covariances_of's default is the M-step's own, about the M-step's own means:
+  // it equals an own covariances() about `means` when `means` are what means_of returned.
+  virtual arma::mat gamma_of(const arma::mat& x, const Mixture& m) const { return e_step(x, m).gamma; }
+  virtual double log_likelihood_of(const arma::mat& x, const Mixture& m) const { return e_step(x, m).log_likelihood; }
+  virtual arma::mat means_of(const arma::mat& x, const arma::mat& gamma) const { return m_step(x, gamma).means; }
+  virtual arma::cube covariances_of(const arma::mat& x, const arma::mat& gamma, const arma::mat& /*means*/) const {
+    return m_step(x, gamma).covs;
+  }
+  virtual arma::vec priors_of(const arma::mat& x, const arma::mat& gamma) const { return m_step(x, gamma).priors; }
+
   // An E-step then an M-step. The default calls e_step and m_step; an implementation may
   // override it to avoid holding the N x K responsibilities (the reference does).
   virtual Iteration iterate(const arma::mat& x, const Mixture& m) const;
