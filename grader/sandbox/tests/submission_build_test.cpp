@@ -158,6 +158,27 @@ TEST(BuildSubmission, TheSolutionBuildsCleanAndAnswersLikeTheSolution) {
   EXPECT_TRUE(arma::approx_equal(isolated.e_step(x, m).gamma, in_process.e_step(x, m).gamma, "absdiff", 0.0));
 }
 
+// A header edited so that a part the grader calls on its own is gone (responsibilities() renamed)
+// is graded as it is: that part is answered by the whole E-step, and everything else as before.
+TEST(BuildSubmission, AHeaderWithoutAPartIsGradedThroughTheWholeHalfStep) {
+  testing::TempDir dir;
+  const fs::path sub = copy_folder(GMMLAB_SOLUTION_DIR, dir / "sub");
+  for (const char* name : {"student.hpp", "e_step.cpp"}) {
+    std::string text = testing::read_file(sub / name);
+    for (auto at = text.find("responsibilities("); at != std::string::npos; at = text.find("responsibilities(", at))
+      text.replace(at, std::string("responsibilities(").size(), "gamma_from(");
+    testing::write_file(sub / name, text);
+  }
+  const SubmissionBuild b = build_submission(sub, dir / "work");
+  for (const FileBuild& f : b.files) EXPECT_TRUE(f.compiled) << exercise_file(f.exercise) << ": " << f.errors;
+  const IsolatedSteps isolated(b.worker, {.seconds = 10, .memory_mb = 1024});
+  const StudentSteps in_process;
+  const Mixture m = testing::random_mixture(3, 3, 11);
+  const arma::mat x = testing::sample_from(m, 500, 5);
+  EXPECT_TRUE(arma::approx_equal(isolated.gamma_of(x, m), in_process.e_step(x, m).gamma, "absdiff", 0.0));
+  EXPECT_EQ(isolated.log_likelihood_of(x, m), in_process.e_step(x, m).log_likelihood);
+}
+
 TEST(BuildSubmission, ABrokenFileCostsOnlyItsExerciseAndEditedProvidedCodeIsNamed) {
   testing::TempDir dir;
   const fs::path sub = copy_folder(GMMLAB_SOLUTION_DIR, dir / "sub");
