@@ -50,10 +50,10 @@ std::optional<std::string> log_likelihood_fall(const EmOutcome& outcome, const E
   const auto& ll = outcome.log_likelihood;
   for (std::size_t i = 1; i < ll.size(); ++i)
     if (ll[i] < ll[i - 1] - allowed * std::abs(ll[i - 1]))
-      return fmt::format("your EM's log-likelihood fell from {:.6e} to {:.6e} at iteration {}, more than the "
-                         "covariance ridge or rounding can explain (EM never lowers it with the right formulas); "
-                         "run 'gmmlab grade' to see which step is wrong",
-                         ll[i - 1], ll[i], i);
+      return fmt::format("your EM's log-likelihood fell from {:.6e} to {:.6e} at iteration {} (its E-step, on the "
+                         "mixture iteration {}'s M-step made), more than the covariance ridge or rounding can explain "
+                         "(EM never lowers it with the right formulas); run 'gmmlab grade' to see which step is wrong",
+                         ll[i - 1], ll[i], i + 1, i);
   return std::nullopt;
 }
 

@@ -94,10 +94,11 @@ TEST(EM, NeverDecreases) {
   for (std::size_t i = 1; i < ll.size(); ++i) {
     const double tol = tolerance() * std::abs(ll[i - 1]);
     if (ll[i] < ll[i - 1] - tol)
-      return fail_case(fmt::format("{}: the log-likelihood fell from {:.17g} to {:.17g} at iteration {} (by {:.3g}, "
-                                   "more than rounding's {:g}); EM never decreases it with the exact formulas, so "
-                                   "one of your steps is not the maximum-likelihood update",
-                                   name, ll[i - 1], ll[i], i, ll[i - 1] - ll[i], tol));
+      return fail_case(fmt::format("{}: the log-likelihood fell from {:.17g} to {:.17g} at iteration {} (its E-step, "
+                                   "on the mixture iteration {}'s M-step made; by {:.3g}, more than rounding's {:g}); "
+                                   "EM never decreases it with the exact formulas, so one of your steps is not the "
+                                   "maximum-likelihood update",
+                                   name, ll[i - 1], ll[i], i + 1, i, ll[i - 1] - ll[i], tol));
   }
   pass_case(fmt::format("{}: the log-likelihood rose from {:.12g} to {:.12g} and never fell", name, ll.front(),
                         ll.back()));

@@ -5,6 +5,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <map>
+
 #include "gmmlab/em.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/image.hpp"
@@ -113,8 +115,17 @@ TEST(EmDriver, ObserverSeesEveryHalfStepInOrder) {
   };
   const gmmlab::Mixture init = gmmlab::kmeans_init(x, 2, {.seed = 0});
   Log full, halves;
-  gmmlab::run_em(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &full);
+  const gmmlab::EmOutcome outcome = gmmlab::run_em(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &full);
   EXPECT_EQ(full.calls, "SE1M1E2M2E3M3F");
+  // One numbering everywhere: log_likelihood[j] is iteration j + 1's E-step, as `trace show`
+  // prints it, so `segment`'s and the grader's "fell ... at iteration j + 1" name that iteration.
+  struct Lls : gmmlab::EmObserver {
+    std::map<int, double> by_iteration;
+    void on_e_step(int i, const gmmlab::EStepSummary& e) override { by_iteration[i] = e.log_likelihood; }
+  } lls;
+  (void)gmmlab::run_em(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &lls);
+  ASSERT_EQ(outcome.log_likelihood.size(), 3u);
+  for (std::size_t j = 0; j < 3; ++j) EXPECT_EQ(outcome.log_likelihood[j], lls.by_iteration.at(int(j) + 1));
   gmmlab::EmRun run(textbook, x, init, {.max_iterations = 3, .tolerance = 0}, &halves);
   EXPECT_EQ(run.next_half_step(), gmmlab::HalfStep::e_step);
   run.half_step();
