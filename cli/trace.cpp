@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "common.hpp"
 #include "exit_code.hpp"
@@ -156,16 +157,17 @@ int run_compare(const CompareOptions& o) {
   if (!o.save_reference.empty()) saved.add(o.save_reference, trace_file_bytes(theirs, o.save_reference));
   saved.commit();
   const TraceDiff d = diff_traces(mine, theirs, o.tol, "yours", "reference");
+  // The finding that matters comes first: a far-away start that breaks the E-step is printed
+  // before runs that agree from the k-means start, never after them.
+  std::optional<mistakes::FarStartResult> far;
+  if (o.far_start) far = mistakes::far_start_check(*other, p.x, p.initial, o.tol.rtol, o.tol.atol);
+  if (far && !far->agrees) fmt::print("{}\n", far->report);
   fmt::print("EM from the same initial mixture (K = {}, {}):\n{}", spec.k,
              spec.init ? "--init " + o.run.init : fmt::format("k-means seed {}", spec.seed), d.report);
   // The grader's detector, so compare and the grader name a known mistake in the same words.
   if (!d.agree) fmt::print("{}", mistakes::known_mistakes_report(*other, p.x, p.initial));
-  bool far_agrees = true;
-  if (o.far_start) {
-    const auto far = mistakes::far_start_check(*other, p.x, p.initial, o.tol.rtol, o.tol.atol);
-    fmt::print("{}", far.report);
-    far_agrees = far.agrees;
-  }
+  if (far && far->agrees) fmt::print("{}", far->report);
+  const bool far_agrees = !far || far->agrees;
   return to_int(zscore_agrees && d.agree && far_agrees ? ExitCode::success : ExitCode::runs_differ);
 }
 

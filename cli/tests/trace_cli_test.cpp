@@ -318,5 +318,24 @@ TEST_F(TraceCli, BadToleranceAndMissingArgumentsAreBadInputForDiff) {
   expect_one_clear_line(r, "--output");
 }
 
+#ifdef GMMLAB_PLANTED_CLI
+// An E-step without the log-sum-exp shift agrees from the k-means start and breaks from a
+// far-away one: that finding, with the mistake's name, comes before "The runs agree", and the
+// runs differ (exit 3).
+TEST(TraceCompare, AFarAwayStartFailureComesBeforeRunsThatAgree) {
+  TempDir dir;
+  const CommandResult r = run_command({GMMLAB_PLANTED_CLI, "trace", "compare", small_photo(dir).string(), "--impl",
+                                       "student", "--iterations", "3"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  const auto far = r.out.find("From a far-away start"), name = r.out.find("without subtracting the row maximum");
+  const auto agree = r.out.find("The runs agree");
+  ASSERT_NE(far, std::string::npos) << r.out;
+  ASSERT_NE(name, std::string::npos) << r.out;
+  ASSERT_NE(agree, std::string::npos) << r.out;
+  EXPECT_LT(far, agree) << r.out;
+  EXPECT_LT(name, agree) << r.out;
+}
+#endif
+
 }  // namespace
 }  // namespace gmmlab::testing
