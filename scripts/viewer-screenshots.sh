@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the viewer's screenshots in docs/images/ (README, viewer/README.md, the handout)
 # with gmmlab-viewer's script mode in a headless X server. Needs a release build and xvfb-run:
-#   cmake --preset release && cmake --build --preset release -j && scripts/viewer-screenshots.sh
+#   cmake --preset release && cmake --build --preset release -j 2 && scripts/viewer-screenshots.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 viewer=${GMMLAB_VIEWER:-$root/build/release/viewer/gmmlab-viewer}
 out=$root/docs/images
 if [ ! -x "$viewer" ]; then
-  echo "viewer-screenshots: no $viewer; build first (cmake --preset release && cmake --build --preset release -j)" >&2
+  echo "viewer-screenshots: no $viewer; build first (cmake --preset release && cmake --build --preset release -j 2)" >&2
   exit 1
 fi
 cd "$root"  # the photo's path, shown in the window, is then the repository's own

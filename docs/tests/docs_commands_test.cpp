@@ -161,6 +161,30 @@ TEST(QuotedOutput, StudentReadmeShowsWhatThisBuildPrints) {
   run_doc("student/README.md", {.sh = false, .console = true}, true);
 }
 
+// A build command handed to a user never says a bare `-j` (make then starts every compile at
+// once, a few hundred MB each: a 4 GB laptop runs out of memory); it says how many, `-j 2`.
+TEST(BuildCommands, NoDocumentOrScriptHandsOutABareJ) {
+  const std::vector<std::string> files{"README.md",          "student/README.md",     "instructor/README.md",
+                                       "docs/student-guide.md", "docs/instructor-guide.md", "course/package/README.md",
+                                       "scripts/viewer-screenshots.sh"};
+  static const std::regex bare_j(R"(cmake --build[^\n`]*\s-j(\s*($|&&|`|\)|--|\n)))");
+  int checked = 0;
+  for (const std::string& file : files) {
+    const fs::path path = kSource / file;
+    if (!fs::exists(path)) continue;
+    ++checked;
+    std::istringstream in(gmmlab::testing::read_file(path));
+    int number = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++number;
+      EXPECT_FALSE(std::regex_search(line, bare_j)) << file << ":" << number << " has a bare -j: " << line;
+    }
+  }
+  EXPECT_GE(checked, 4);
+  EXPECT_TRUE(std::regex_search(std::string("cmake --build build/release -j && x"), bare_j)) << "the rule itself";
+  EXPECT_FALSE(std::regex_search(std::string("cmake --build build/release -j 2 && x"), bare_j)) << "the rule itself";
+}
+
 namespace {
 
 // GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens.
