@@ -29,7 +29,11 @@ void fail_case(const std::string& what, const std::optional<mistakes::Mistake>& 
   Recorder& r = recorder();
   ++r.result.cases_failed;
   std::string text = what;
-  if (mistake) text += "\n" + mistakes::describe(*mistake);
+  if (mistake) {
+    // Appended in two steps: "\n" + std::string trips GCC 12's false -Wrestrict warning.
+    text += '\n';
+    text += mistakes::describe(*mistake);
+  }
   // The same words for several cases (a TODO not written yet, say) are shown once.
   if (std::ranges::find(r.result.failures, text) == r.result.failures.end()) r.result.failures.push_back(text);
   ++r.own_failures;  // the listener knows this failure is already recorded

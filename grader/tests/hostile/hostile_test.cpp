@@ -84,7 +84,10 @@ std::string listing(const fs::path& folder) {
     struct stat st {};
     ::lstat(e.path().c_str(), &st);
     s += e.path().string() + " " + std::to_string(st.st_mode) + " " + std::to_string(st.st_uid);
-    if (S_ISREG(st.st_mode)) s += " " + read_file(e.path());
+    if (S_ISREG(st.st_mode)) {
+      s += ' ';  // not " " + string: GCC 12's false -Wrestrict
+      s += read_file(e.path());
+    }
     s += "\n";
   }
   return s;
