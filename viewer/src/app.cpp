@@ -168,12 +168,18 @@ void App::write_state() {
                           {"message", v.message},
                           {"note", note_name(v.note)},
                           {"banner", ui::stopped_banner(v)},
+                          {"zscore", problem_ ? ui::zscore_note(v, *problem_, views_.size() > 1) : ""},
                           {"next", !has_next(v) ? "none" : next_is_e_step(v) ? "E-step" : "M-step"}});
     // What the half-step shown measured: E-steps their labels changed, M-steps L of the new mixture.
     nlohmann::json& lane = s["lanes"].back();
     lane["log_likelihood"] = r && r->log_likelihood ? nlohmann::json(*r->log_likelihood) : nlohmann::json();
     lane["new_log_likelihood"] = r && r->new_log_likelihood ? nlohmann::json(*r->new_log_likelihood) : nlohmann::json();
     lane["labels_changed"] = r && r->labels_changed ? nlohmann::json(*r->labels_changed) : nlohmann::json();
+  }
+  // The diff panel's first line, as drawn (the tracer's diff is cached by the session).
+  if (views_.size() == 2) {
+    const auto d = session_.diff();
+    s["diff"] = d ? diff_headline(*d, views_[1].zscore.has_value()) : "";
   }
   const std::string text = s.dump(2) + "\n";
   if (text == last_state_) return;

@@ -114,6 +114,23 @@ struct Implementation {
   std::string walls;                  // the sandbox's isolation line, for a lane that runs student code
 };
 
+// Every lane steps on the reference's Z-scores (Problem::x), so that E- and M-steps are
+// compared on equal input, as the grader compares them; a lane's own Z-score of the photo is
+// computed once at its start and compared with them. Where it first differs (pixels in order,
+// then channels), beyond the grader's 1e-9 (rubric ZScore.MatchesReference) scaled as the
+// tracer's diff scales its tolerance: atol + rtol x max(|expected|, |got|).
+struct ZscoreMismatch {
+  arma::uword pixel = 0, channel = 0, channels = 3;
+  double expected = 0, got = 0;
+  arma::uword differing = 0, values = 0;  // how many values differ, of how many
+  std::string shape;                      // a wrong shape ("16 x 3 for 135300 x 3 pixels"); the rest unset
+};
+inline constexpr DiffTolerance kZscoreTolerance{.rtol = 1e-9, .atol = 1e-9};
+std::optional<ZscoreMismatch> compare_zscores(const arma::mat& got, const arma::mat& expected);
+// One sentence: that your Z-score differs, where, expected and got, and that the E- and
+// M-steps shown run on the reference's Z-scores (side_by_side: both lanes, compared on equal input).
+std::string zscore_sentence(const ZscoreMismatch& m, int image_width, bool side_by_side);
+
 // Everything the UI reads of a lane, copied under the lane's lock.
 struct LaneView {
   std::string name;
@@ -129,6 +146,7 @@ struct LaneView {
   enum class Note { none, ended, replayed, todo, failed };
   Note note = Note::none;
   Trace trace;                 // the tracer's record of the live run, for the diff
+  std::optional<ZscoreMismatch> zscore;  // the lane's own Z-score against the reference's it steps on
 };
 const char* note_name(LaneView::Note n);  // "none", "ended", "replayed", "todo", "failed"
 // Whether a half-step comes after the one shown: in the history, or to be computed.

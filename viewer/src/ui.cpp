@@ -106,6 +106,10 @@ std::string stopped_banner(const LaneView& v) {
   return fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()), v.message);
 }
 
+std::string zscore_note(const LaneView& v, const Problem& p, bool side_by_side) {
+  return v.zscore ? zscore_sentence(*v.zscore, p.image.width, side_by_side) : "";
+}
+
 std::string refusal_of(const Settings& s) {
   try {
     validate(s);

@@ -102,6 +102,8 @@ ImVec4 note_colour(LaneView::Note n);
 std::string stopped_banner(const LaneView& v);
 // Why Reset would refuse the chosen settings (validate's sentence), "" when it would not.
 std::string refusal_of(const Settings& s);
+// The lane's Z-score mismatch in one sentence, or "" (see model.hpp's ZscoreMismatch).
+std::string zscore_note(const LaneView& v, const Problem& p, bool side_by_side);
 bool differs(double a, double b);
 void remember(std::array<float, 4>& rect);  // the last item's rectangle
 // A child window at `box` (window coordinates of the main window).

@@ -375,6 +375,130 @@ TEST_F(LaneTest, AnUnwrittenZscoreIsNamedFirstAsGmmlabSegmentNamesIt) {
   EXPECT_EQ(lane.view().message, v.message);
 }
 
+// A student whose Z-score divides by N - 1 (the sample standard deviation): every lane steps
+// on the reference's Z-scores, so only the lane's own check of its Z-score can say so.
+class SampleStdZscore : public Delegating {
+ public:
+  arma::mat zscore(const arma::mat& raw) const override {
+    arma::mat z = raw.each_row() - arma::mean(raw, 0);
+    z.each_row() /= arma::stddev(raw, 0, 0);  // norm_type 0: N - 1, the planted mistake
+    return z;
+  }
+};
+
+// A right Z-score written another way (loops, a two-pass variance): it rounds differently.
+class LoopZscore : public Delegating {
+ public:
+  arma::mat zscore(const arma::mat& raw) const override {
+    arma::mat z(raw.n_rows, raw.n_cols);
+    for (arma::uword c = 0; c < raw.n_cols; ++c) {
+      double mean = 0, var = 0;
+      for (arma::uword n = 0; n < raw.n_rows; ++n) mean += raw(n, c);
+      mean /= double(raw.n_rows);
+      for (arma::uword n = 0; n < raw.n_rows; ++n) var += (raw(n, c) - mean) * (raw(n, c) - mean);
+      const double sd = std::sqrt(var / double(raw.n_rows));
+      for (arma::uword n = 0; n < raw.n_rows; ++n) z(n, c) = sd > 0 ? (raw(n, c) - mean) / sd : 0;
+    }
+    return z;
+  }
+};
+
+TEST_F(LaneTest, AZscoreDividedByNMinusOneIsNamedAtItsFirstPixelThoughTheLaneStepsOnTheReferences) {
+  Lane lane({"student", std::make_shared<SampleStdZscore>(), {}, {}, {}});
+  start(lane);
+  lane.advance(2, false);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_EQ(v.history.size(), 3u);  // it goes on, on the reference's Z-scores
+  ASSERT_TRUE(v.zscore);
+  // The first pixel (then channel) that differs beyond 1e-9 x (1 + |value|), found here afresh.
+  const arma::mat expected = ReferenceSteps().zscore(problem_->image.pixels);
+  const arma::mat got = SampleStdZscore().zscore(problem_->image.pixels);
+  arma::uword first = expected.n_elem, differing = 0;
+  for (arma::uword i = 0; i < expected.n_elem; ++i) {
+    const arma::uword n = i / expected.n_cols, c = i % expected.n_cols;
+    if (std::abs(expected(n, c) - got(n, c)) > 1e-9 * (1 + std::max(std::abs(expected(n, c)), std::abs(got(n, c))))) {
+      if (first == expected.n_elem) first = i;
+      ++differing;
+    }
+  }
+  ASSERT_LT(first, expected.n_elem);
+  EXPECT_EQ(v.zscore->pixel, first / 3);
+  EXPECT_EQ(v.zscore->channel, first % 3);
+  EXPECT_EQ(v.zscore->expected, expected(first / 3, first % 3));
+  EXPECT_EQ(v.zscore->got, got(first / 3, first % 3));
+  EXPECT_EQ(v.zscore->differing, differing);
+  EXPECT_EQ(v.zscore->values, expected.n_elem);
+  const int w = problem_->image.width;
+  const std::string both = zscore_sentence(*v.zscore, w, true), alone = zscore_sentence(*v.zscore, w, false);
+  EXPECT_EQ(both.rfind(fmt::format("Your Z-score differs from the reference's: at pixel ({}, {}), channel {}, expected "
+                                   "{:.12g}, got {:.12g}",
+                                   first / 3 % w, first / 3 / w, channel_names(3)[first % 3], v.zscore->expected,
+                                   v.zscore->got),
+                       0),
+            0u)
+      << both;
+  EXPECT_NE(both.find("both lanes use the reference's Z-scores, so the E- and M-steps are compared on equal input."),
+            std::string::npos)
+      << both;
+  EXPECT_NE(alone.find("this lane runs on the reference's Z-scores"), std::string::npos) << alone;
+  for (const std::string& sentence : {both, alone}) {  // one sentence each
+    EXPECT_EQ(sentence.find(". "), std::string::npos) << sentence;
+    EXPECT_EQ(sentence.back(), '.') << sentence;
+  }
+}
+
+TEST_F(LaneTest, ARightZscoreWrittenAnotherWayAgreesAndTheReferenceIsNotCheckedAgainstItself) {
+  for (auto steps : std::vector<std::shared_ptr<const Steps>>{std::make_shared<LoopZscore>(), std::make_shared<ReferenceSteps>()}) {
+    Lane lane({"student", steps, {}, {}, {}});
+    start(lane);
+    wait_idle(lane);
+    EXPECT_FALSE(lane.view().zscore) << zscore_sentence(*lane.view().zscore, problem_->image.width, true);
+  }
+}
+
+TEST(ZscoreCompare, AWrongShapeOrANaNIsADifference) {
+  const arma::mat expected = {{0.5, -1.0}, {-0.5, 1.0}};
+  EXPECT_FALSE(compare_zscores(expected + 1e-10, expected));
+  auto m = compare_zscores(expected.rows(0, 0), expected);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(zscore_sentence(*m, 1, true).rfind("Your Z-score returned 1 x 2 for 2 x 2 pixels (it must keep", 0), 0u);
+  arma::mat got = expected;
+  got(1, 1) = NAN;
+  m = compare_zscores(got, expected);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->pixel, 1u);
+  EXPECT_EQ(m->channel, 1u);
+  EXPECT_EQ(m->differing, 1u);
+  // A value of 1000 may be off by 1e-9 x 1001: the tolerance scales as the tracer's diff does.
+  got = expected;
+  got(0, 0) = 1000;
+  const arma::mat big = got;
+  got(0, 0) += 5e-7;
+  EXPECT_FALSE(compare_zscores(got, big));
+  got(0, 0) += 1e-6;
+  EXPECT_TRUE(compare_zscores(got, big));
+}
+
+TEST(SessionSideBySide, AWrongZscoreIsSaidAndTheEAndMStepsAreComparedOnEqualInput) {
+  Settings settings;
+  settings.mode = Mode::both;
+  Session s(
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<SampleStdZscore>(), {}, {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  for (Lane* l : s.lanes()) l->step(1);
+  wait_idle(s);
+  const auto d = s.diff();
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->agree);  // the same E- and M-steps on the same (the reference's) Z-scores
+  EXPECT_FALSE(s.lanes()[0]->view().zscore);
+  EXPECT_TRUE(s.lanes()[1]->view().zscore);
+  EXPECT_EQ(diff_headline(*d, true), "Your E- and M-steps agree with the reference's on every half-step so far (the tracer's diff).");
+  EXPECT_EQ(diff_headline(*d, false).rfind("Yours and the reference agree on every half-step", 0), 0u);
+}
+
 TEST(SessionSettings, HeldOnceChosenValuesArePendingUntilReset) {
   Session s({}, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
             [] { return Implementation{"student", std::make_shared<TodoSteps>(), {}, {}, {}}; });
