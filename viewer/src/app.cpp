@@ -68,7 +68,7 @@ void App::sync() {
       // The heat map is made here, at display size, so choosing a component needs no worker.
       cv::Mat g(problem_->display_height, problem_->display_width, CV_8UC1);
       for (arma::uword j = 0; j < problem_->display_index.n_elem; ++j)
-        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(problem_->display_index[j], heat));
+        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(j, heat));  // row j: display pixel j
       cv::Mat map;
       cv::applyColorMap(g, map, cv::COLORMAP_INFERNO);
       cv::cvtColor(map, map, cv::COLOR_BGR2RGB);
