@@ -61,6 +61,8 @@ void App::sync() {
     if (d.version != t.version) {
       t.hard.upload(d.hard);
       t.soft.upload(d.soft);
+      if (d.changed.empty()) t.changed.clear();
+      else t.changed.upload(d.changed);
       t.version = d.version;
       t.heat_component = -1;
     }
@@ -149,6 +151,7 @@ void App::write_state() {
   s["source"] = problem_ ? problem_->source : "";
   s["axes"] = axes_name(choices_.axes);
   s["palette"] = palette_name(choices_.palette);
+  s["changed_map"] = choices_.changed_map;
   s["points"] = point_colour_name(choices_.points);
   s["running"] = controls_.running();
   for (const auto& [name, r] : rects_) s["rects"][name] = r;

@@ -515,15 +515,22 @@ arma::uword changed_labels(const Labels& a, const Labels& b) {
 }
 }  // namespace
 
-void Lane::count_changed_labels(std::size_t key, std::shared_ptr<const Labels> now) {
+void Lane::count_changed_labels(std::size_t key, Shown& shown) {
+  const std::shared_ptr<const Labels>& now = shown.labels;
   std::lock_guard lock(m_);
   Record& r = view_.history[key];
   // The E-step before this one is record key - 2 (an M-step between), the start's is record 0.
   const std::size_t before = key >= 2 ? key - 2 : 0;
-  if (r.kind == Record::Kind::e_step && !r.labels_changed && labels_of_ == before && labels_ &&
-      labels_->n_elem == now->n_elem)
-    r.labels_changed = changed_labels(*now, *labels_);
-  labels_ = std::move(now);
+  if (r.kind == Record::Kind::e_step && labels_of_ == before && labels_ && labels_->n_elem == now->n_elem) {
+    if (!r.labels_changed) r.labels_changed = changed_labels(*now, *labels_);
+    // The map at display size (each display pixel is its photo pixel's change), kept while
+    // the labels before are at hand: it costs D bytes, not another N.
+    const arma::uvec& shown_pixels = problem_->display_index;
+    shown.changed.set_size(shown_pixels.n_elem);
+    for (arma::uword j = 0; j < shown_pixels.n_elem; ++j)
+      shown.changed[j] = (*now)[shown_pixels[j]] != (*labels_)[shown_pixels[j]];
+  }
+  labels_ = now;
   labels_of_ = key;
 }
 
@@ -560,7 +567,7 @@ class Gather {
 
 }  // namespace
 
-std::shared_ptr<const Lane::Shown> Lane::compute_shown(std::size_t record, const arma::mat* posterior) {
+std::shared_ptr<Lane::Shown> Lane::compute_shown(std::size_t record, const arma::mat* posterior) {
   Record::Kind kind;
   Mixture source;
   std::size_t key;
@@ -573,7 +580,7 @@ std::shared_ptr<const Lane::Shown> Lane::compute_shown(std::size_t record, const
   }
   for (const auto& c : shown_cache_)
     if (c->key == key) {
-      if (labels_of_ != key) count_changed_labels(key, c->labels);
+      if (labels_of_ != key) count_changed_labels(key, *c);
       return c;
     }
   const arma::mat& x = problem_->x;
@@ -608,9 +615,9 @@ std::shared_ptr<const Lane::Shown> Lane::compute_shown(std::size_t record, const
   shown->gamma = std::make_shared<const arma::mat>(std::move(gather.gamma()));
   shown->sample_gamma = std::move(gather.sample());
   shown->labels = std::make_shared<const Labels>(std::move(gather.labels()));
+  if (labels_of_ != key) count_changed_labels(key, *shown);
   if (shown_cache_.size() >= 3) shown_cache_.erase(shown_cache_.begin());
   shown_cache_.push_back(shown);
-  if (labels_of_ != key) count_changed_labels(key, shown->labels);
   return shown;
 }
 
@@ -618,6 +625,11 @@ void Lane::show_now(std::size_t record, const arma::mat* posterior) {
   cursor_ = record;
   std::shared_ptr<const Shown> shown;
   std::string failure;
+  bool e_step;
+  {
+    std::lock_guard lock(m_);
+    e_step = view_.history[record].kind == Record::Kind::e_step;
+  }
   try {
     shown = compute_shown(record, posterior);
   } catch (const std::exception& e) {
@@ -633,6 +645,14 @@ void Lane::show_now(std::size_t record, const arma::mat* posterior) {
                  cv::COLOR_BGR2RGB);
     cv::cvtColor(render_soft(g, problem_->display_height, problem_->display_width, palette_), d.soft,
                  cv::COLOR_BGR2RGB);
+    // Only an E-step's: an M-step changes no label (it shows the E-step's responsibilities).
+    if (e_step && shown->changed.n_elem == problem_->display_index.n_elem) {
+      d.changed.create(problem_->display_height, problem_->display_width, CV_8UC3);
+      auto* px = d.changed.ptr<cv::Vec3b>();
+      for (arma::uword j = 0; j < shown->changed.n_elem; ++j)
+        px[j] = shown->changed[j] ? palette_rgb((*shown->labels)[problem_->display_index[j]], palette_)
+                                  : cv::Vec3b{40, 40, 40};  // unchanged: dark, so the changed ones stand out
+    }
     d.sample_gamma = shown->sample_gamma;
     d.sample_labels = most_likely(d.sample_gamma);
   }

@@ -110,6 +110,10 @@ struct Display {
   std::shared_ptr<const arma::mat> gamma;
   std::shared_ptr<const Labels> labels;  // every pixel's, full size (`save labels`, labels changed)
   cv::Mat hard, soft;        // display size, RGB
+  // An E-step: the "changed pixels" map (display size, RGB): the pixels whose label this E-step
+  // changed in their new label's colour, the others dark; empty when the labels before are not
+  // known (as labels_changed is then).
+  cv::Mat changed;
   arma::uvec sample_labels;  // most likely component of each feature-space sample pixel
   arma::mat sample_gamma;    // and its responsibilities (M x K), for points coloured by their mix
   std::uint64_t version = 0; // changes whenever the pictures change
@@ -210,14 +214,16 @@ class Lane {
     std::shared_ptr<const arma::mat> gamma;  // display pixels x K
     arma::mat sample_gamma;                  // feature-space sample x K
     std::shared_ptr<const Labels> labels;    // every pixel
+    Labels changed;  // display pixels: 1 where this E-step changed the label (empty: not known)
   };
-  std::shared_ptr<const Shown> compute_shown(std::size_t record, const arma::mat* posterior);
+  std::shared_ptr<Shown> compute_shown(std::size_t record, const arma::mat* posterior);
   void set_progress(std::string text);
   // After an M-step that is the last made: the log-likelihood of its mixture (an E-step's
   // worth of work, skipped when another job waits: the next E-step measures it anyway).
   void measure_last_m_step();
   // Counts the pixels whose most likely component changed at E-step record `key`.
-  void count_changed_labels(std::size_t key, std::shared_ptr<const Labels> labels);
+  // Also marks shown.changed when it counts.
+  void count_changed_labels(std::size_t key, Shown& shown);
   void stopped_if_finished();
   std::size_t history_size() const;
 
@@ -235,7 +241,7 @@ class Lane {
   std::unique_ptr<TraceRecorder> tracer_;
   std::unique_ptr<ObserverList> observers_;
   // The last three records looked at (Back and forth costs no E-step); about 30 MB each at 12 MP.
-  std::vector<std::shared_ptr<const Shown>> shown_cache_;
+  std::vector<std::shared_ptr<Shown>> shown_cache_;
   // The labels of record labels_of_ (an E-step or the start): what the next E-step's labels
   // are compared with (shared with the cache, not a copy).
   std::shared_ptr<const Labels> labels_;

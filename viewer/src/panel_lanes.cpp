@@ -119,7 +119,11 @@ void LaneRowPanel::draw(const Scene& s, const Box& box) {
   const bool first = lane_ == 0;
   picture(s, who.c_str(), s.photo, w, h, nullptr);
   ImGui::SameLine();
-  picture(s, "segmentation", t.hard, w, h, first ? "segmentation" : nullptr);
+  // After an E-step the map of the pixels it relabelled may stand in for the segmentation.
+  if (s.choices.changed_map && !t.changed.empty())
+    picture(s, "changed label (this E-step)", t.changed, w, h, first ? "segmentation" : nullptr);
+  else
+    picture(s, "segmentation", t.hard, w, h, first ? "segmentation" : nullptr);
   ImGui::SameLine();
   picture(s, "soft (colours mixed by \xce\xb3)", t.soft, w, h, first ? "soft" : nullptr);
   ImGui::SameLine();

@@ -91,6 +91,7 @@ void ScriptRunner::execute(const Action& a) {
     else if (key == "colour" || key == "color") choices.points = *from_name(value, kPointColours, point_colour_name);
     else if (key == "palette") choices.palette = *from_name(value, kPalettes, palette_name);
     else if (key == "curve") choices.curve_gain = value == "gain";
+    else if (key == "changed") choices.changed_map = value == "on";
     else if (key == "heat") {
       choices.heat_component = std::stoi(value) - 1;
       if (choices.heat_component >= int(session.running().k))

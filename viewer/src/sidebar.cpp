@@ -59,6 +59,7 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
     const char* label = pc == PointColour::mix ? "\xce\xb3 mix" : point_colour_name(pc);
     if (ImGui::RadioButton(label, c.points == pc)) c.points = pc;
   }
+  ImGui::Checkbox("changed pixels (after an E-step)", &c.changed_map);
   ImGui::Text("palette  [P]");
   for (Palette p : kPalettes) {
     ImGui::SameLine();

@@ -15,6 +15,11 @@ Texture::~Texture() {
   if (id_) glDeleteTextures(1, &id_);
 }
 
+void Texture::clear() {
+  if (id_) glDeleteTextures(1, &id_);
+  id_ = 0;
+}
+
 void Texture::upload(const cv::Mat& rgb, bool smooth) {
   if (rgb.empty()) return;
   if (!id_) glGenTextures(1, &id_);

@@ -63,6 +63,7 @@ TEST(ScriptLanguage, EachBadActionGetsOneSentenceNamingIt) {
       {"set colour blue", "colour is pixel, label or mix"},
       {"set palette rainbow", "the palette is lab or okabe-ito, not 'rainbow'"},
       {"set curve steep", "the curve is loglik or gain"},
+      {"set changed maybe", "the changed-pixels map is on or off, not 'maybe'"},
       {"set speed 3", "there is no setting 'speed'"},
       {"screenshot a.jpg", "'a.jpg' must end in .png"},
       {"save labels a.json", "'a.json' must end in .png"},
@@ -179,6 +180,45 @@ TEST_F(LaneTest, EStepsCountChangedLabelsAndMStepsMeasureTheirNewMixture) {
   EXPECT_EQ(*v.history[3].labels_changed, arma::uword(arma::accu(e2 != e1)));
   EXPECT_GT(*v.history[3].labels_changed, 0u);
   EXPECT_FALSE(v.history[2].labels_changed);  // an M-step changes no label
+}
+
+// Issue 21's "how many pixels changed label (a count and an optional map)": the map of an
+// E-step paints exactly the pixels whose label it changed, in their new label's colour, the
+// others dark; an M-step (which changes no label) has none.
+TEST_F(LaneTest, AnEStepsChangedPixelsMapPaintsTheRelabelledPixelsOnly) {
+  Lane lane(reference());
+  start(lane);
+  lane.advance(2, false);  // E-step 1, M-step 1 (looked at: E-step 2 compares with its labels)
+  wait_idle(lane);
+  lane.advance(1, false);  // E-step 2
+  wait_idle(lane);
+  LaneView v = lane.view();
+  ASSERT_EQ(describe(v.history[v.cursor]), "E-step 2");
+  ASSERT_FALSE(v.display.changed.empty());
+  ASSERT_EQ(v.display.changed.size(), cv::Size(problem_->display_width, problem_->display_height));
+  const ReferenceSteps ref;
+  const arma::mat& x = problem_->x;
+  const arma::uvec e1 = most_likely(ref.e_step(x, v.history[1].mixture).gamma);
+  const arma::uvec e2 = most_likely(ref.e_step(x, v.history[3].mixture).gamma);
+  arma::uword painted = 0, relabelled = 0;
+  for (arma::uword j = 0; j < problem_->display_index.n_elem; ++j) {
+    const arma::uword n = problem_->display_index[j];
+    const cv::Vec3b px = v.display.changed.at<cv::Vec3b>(int(j / problem_->display_width), int(j % problem_->display_width));
+    const bool changed = e2[n] != e1[n];
+    relabelled += changed;
+    painted += px != cv::Vec3b(40, 40, 40);
+    if (changed) EXPECT_EQ(px, palette_rgb(e2[n])) << "pixel " << n;
+    else EXPECT_EQ(px, cv::Vec3b(40, 40, 40)) << "pixel " << n;
+  }
+  EXPECT_GT(relabelled, 0u);
+  EXPECT_EQ(painted, relabelled);
+  EXPECT_EQ(relabelled, *v.history[3].labels_changed);  // every pixel is shown on the small sample
+  lane.back(1);  // M-step 1: no map
+  wait_idle(lane);
+  EXPECT_TRUE(lane.view().display.changed.empty());
+  lane.go_to(3);  // E-step 2 again, from the cache: the same map
+  wait_idle(lane);
+  EXPECT_EQ(cv::norm(lane.view().display.changed, v.display.changed, cv::NORM_L1), 0.0);
 }
 
 // Issue 21's 12 MP photo took 2.26 GB: the lane copied the run's N x K responsibilities and
