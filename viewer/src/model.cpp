@@ -145,50 +145,6 @@ double Problem::raw_value(arma::uword n, arma::uword c) const {
   return image.pixels.empty() ? double(raw(n, c)) : image.pixels(n, c);
 }
 
-// ---- Z-scores -------------------------------------------------------------------------------
-
-std::optional<ZscoreMismatch> compare_zscores(const arma::mat& got, const arma::mat& expected) {
-  ZscoreMismatch m;
-  if (got.n_rows != expected.n_rows || got.n_cols != expected.n_cols) {
-    m.shape = fmt::format("{} x {} for {} x {} pixels", got.n_rows, got.n_cols, expected.n_rows, expected.n_cols);
-    return m;
-  }
-  m.values = expected.n_elem;
-  m.channels = expected.n_cols;
-  bool found = false;
-  // Pixel by pixel (the rows), channels within: the first a reader finds on the photo.
-  for (arma::uword n = 0; n < expected.n_rows; ++n)
-    for (arma::uword c = 0; c < expected.n_cols; ++c) {
-      const double e = expected(n, c), g = got(n, c);
-      const double limit = kZscoreTolerance.atol + kZscoreTolerance.rtol * std::max(std::abs(e), std::abs(g));
-      if (std::abs(e - g) <= limit) continue;  // false for NaN: a NaN differs
-      ++m.differing;
-      if (!found) {
-        found = true;
-        m.pixel = n;
-        m.channel = c;
-        m.expected = e;
-        m.got = g;
-      }
-    }
-  if (!found) return std::nullopt;
-  return m;
-}
-
-std::string zscore_sentence(const ZscoreMismatch& m, int image_width, bool side_by_side) {
-  const std::string equal_input =
-      side_by_side ? "both lanes use the reference's Z-scores, so the E- and M-steps are compared on equal input"
-                   : "this lane runs on the reference's Z-scores, so its E- and M-steps are yours on the reference's input";
-  if (!m.shape.empty())
-    return fmt::format("Your Z-score returned {} (it must keep the pixels' shape); {}.", m.shape, equal_input);
-  const arma::uword w = arma::uword(std::max(image_width, 1));
-  const std::string channel = channel_names(m.channels).at(m.channel);
-  return fmt::format("Your Z-score differs from the reference's: at pixel ({}, {}), channel {}, expected {:.12g}, got "
-                     "{:.12g} ({} of {} values differ by more than {:g} x (1 + |value|)); {}.",
-                     m.pixel % w, m.pixel / w, channel, m.expected, m.got, m.differing, m.values,
-                     kZscoreTolerance.atol, equal_input);
-}
-
 // ---- Records ----------------------------------------------------------------------------------
 
 std::string describe(const Record& r) {
@@ -669,66 +625,6 @@ void Lane::show_now(std::size_t record, const arma::mat* posterior) {
 std::shared_ptr<const Labels> Lane::displayed_labels() const {
   std::lock_guard lock(m_);
   return view_.display.labels;
-}
-
-// ---- Feature space ----------------------------------------------------------------------------
-
-const char* axes_name(Axes a) {
-  switch (a) {
-    case Axes::bg: return "B-G";
-    case Axes::br: return "B-R";
-    case Axes::gr: return "G-R";
-    case Axes::pca: return "PCA";
-  }
-  return "?";
-}
-
-const char* point_colour_name(PointColour c) {
-  switch (c) {
-    case PointColour::pixel: return "pixel";
-    case PointColour::label: return "label";
-    case PointColour::mix: return "mix";
-  }
-  return "?";
-}
-
-Axes parse_axes(const std::string& name) {
-  if (auto axes = from_name(name, kAllAxes, axes_name)) return *axes;
-  throw UsageError(fmt::format("'{}' is not a pair of axes; choose {}", name, name_choices(kAllAxes, axes_name)));
-}
-
-arma::mat projection(const Problem& p, Axes a) {
-  const arma::uword d = p.x.n_cols;
-  arma::mat P(2, d, arma::fill::zeros);
-  auto pick = [&](arma::uword i, arma::uword j) {
-    if (i < d) P(0, i) = 1;
-    if (j < d) P(1, j) = 1;
-  };
-  switch (a) {
-    case Axes::bg: pick(0, 1); break;
-    case Axes::br: pick(0, 2); break;
-    case Axes::gr: pick(1, 2); break;
-    case Axes::pca: P = p.principal_axes.t(); break;
-  }
-  return P;
-}
-
-std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
-                                           double sigmas, int count) {
-  // The projection of a Gaussian is a Gaussian with mean P mu and covariance P Sigma P^T.
-  const arma::vec c = P * mean.t();
-  const arma::mat s = P * cov * P.t();
-  arma::vec values;
-  arma::mat vectors;
-  std::vector<std::array<double, 2>> points;
-  if (!arma::eig_sym(values, vectors, 0.5 * (s + s.t()))) return points;
-  const double a = sigmas * std::sqrt(std::max(values[0], 0.0)), b = sigmas * std::sqrt(std::max(values[1], 0.0));
-  for (int i = 0; i < count; ++i) {
-    const double t = 2 * arma::datum::pi * i / count;
-    const arma::vec q = c + a * std::cos(t) * vectors.col(0) + b * std::sin(t) * vectors.col(1);
-    points.push_back({q[0], q[1]});
-  }
-  return points;
 }
 
 cv::Mat full_segmentation(const Problem& p, const Labels& labels, Palette palette) {
