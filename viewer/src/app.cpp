@@ -61,6 +61,8 @@ void App::sync() {
     if (d.version != t.version) {
       t.hard.upload(d.hard);
       t.soft.upload(d.soft);
+      if (d.changed.empty()) t.changed.clear();
+      else t.changed.upload(d.changed);
       t.version = d.version;
       t.heat_component = -1;
     }
@@ -68,7 +70,7 @@ void App::sync() {
       // The heat map is made here, at display size, so choosing a component needs no worker.
       cv::Mat g(problem_->display_height, problem_->display_width, CV_8UC1);
       for (arma::uword j = 0; j < problem_->display_index.n_elem; ++j)
-        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(problem_->display_index[j], heat));
+        g.data[j] = cv::saturate_cast<uchar>(255 * (*d.gamma)(j, heat));  // row j: display pixel j
       cv::Mat map;
       cv::applyColorMap(g, map, cv::COLORMAP_INFERNO);
       cv::cvtColor(map, map, cv::COLOR_BGR2RGB);
@@ -149,6 +151,7 @@ void App::write_state() {
   s["source"] = problem_ ? problem_->source : "";
   s["axes"] = axes_name(choices_.axes);
   s["palette"] = palette_name(choices_.palette);
+  s["changed_map"] = choices_.changed_map;
   s["points"] = point_colour_name(choices_.points);
   s["running"] = controls_.running();
   for (const auto& [name, r] : rects_) s["rects"][name] = r;
@@ -168,12 +171,18 @@ void App::write_state() {
                           {"message", v.message},
                           {"note", note_name(v.note)},
                           {"banner", ui::stopped_banner(v)},
+                          {"zscore", problem_ ? ui::zscore_note(v, *problem_, views_.size() > 1) : ""},
                           {"next", !has_next(v) ? "none" : next_is_e_step(v) ? "E-step" : "M-step"}});
     // What the half-step shown measured: E-steps their labels changed, M-steps L of the new mixture.
     nlohmann::json& lane = s["lanes"].back();
     lane["log_likelihood"] = r && r->log_likelihood ? nlohmann::json(*r->log_likelihood) : nlohmann::json();
     lane["new_log_likelihood"] = r && r->new_log_likelihood ? nlohmann::json(*r->new_log_likelihood) : nlohmann::json();
     lane["labels_changed"] = r && r->labels_changed ? nlohmann::json(*r->labels_changed) : nlohmann::json();
+  }
+  // The diff panel's first line, as drawn (the tracer's diff is cached by the session).
+  if (views_.size() == 2) {
+    const auto d = session_.diff();
+    s["diff"] = d ? diff_headline(*d, views_[1].zscore.has_value()) : "";
   }
   const std::string text = s.dump(2) + "\n";
   if (text == last_state_) return;

@@ -225,8 +225,11 @@ int run(const Options& o, const std::vector<Action>& script) {
     });
 
     while (!glfwWindowShouldClose(window) && !app.quit()) {
-      if (scripted) glfwPollEvents();
-      else glfwWaitEventsTimeout(1.0 / 30);  // redraws at least 30 times a second, sleeps otherwise
+      // A script draws as fast as it can, except while a lane or the loader computes: then 100
+      // frames a second, so that drawing (Mesa's llvmpipe under Xvfb: on the CPU) does not take
+      // the cores EM runs on (12 MP on 2 cores: the first screen 5.7 s -> 2.0 s; viewer/README.md).
+      if (scripted && !session.busy()) glfwPollEvents();
+      else glfwWaitEventsTimeout(scripted ? 1.0 / 100 : 1.0 / 30);  // redraws at least 30 times a second, sleeps otherwise
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
       ImGui::NewFrame();

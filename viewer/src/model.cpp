@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <opencv2/imgproc.hpp>
 
@@ -103,6 +104,13 @@ void prepare_panels(Problem& p) {
     if (arma::eig_sym(values, vectors, arma::cov(p.x)))  // ascending: the last two are the largest
       p.principal_axes = arma::fliplr(vectors.tail_cols(2));
   }
+  // The raw pixels as 16-bit integers, which they are (8- or 16-bit photos): 72 MB at 12 MP
+  // instead of 288 MB of doubles held beside the Z-scored ones for the viewer's whole life.
+  const arma::mat& raw = p.image.pixels;  // checked in place: arma::floor would be another 288 MB
+  if (!raw.empty() && std::all_of(raw.begin(), raw.end(), [](double v) { return v >= 0 && v <= 65535 && v == std::floor(v); })) {
+    p.raw = arma::conv_to<arma::Mat<std::uint16_t>>::from(p.image.pixels);
+    p.image.pixels.reset();
+  }
 }
 
 }  // namespace
@@ -127,6 +135,14 @@ std::shared_ptr<Problem> make_problem(const Trace& trace) {
   p->source = path.filename().string();
   prepare_panels(*p);
   return p;
+}
+
+arma::mat Problem::raw_pixels() const {
+  return image.pixels.empty() ? arma::conv_to<arma::mat>::from(raw) : image.pixels;
+}
+
+double Problem::raw_value(arma::uword n, arma::uword c) const {
+  return image.pixels.empty() ? double(raw(n, c)) : image.pixels(n, c);
 }
 
 // ---- Records ----------------------------------------------------------------------------------
@@ -218,7 +234,8 @@ void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, Trac
   worker_.post([this, problem, options, input, settings]() mutable {
     cancel_ = false;
     run_.reset();
-    gamma_cache_.clear();
+    shown_cache_.clear();
+    labels_.reset();
     labels_of_.reset();
     {
       std::lock_guard lock(m_);
@@ -233,12 +250,15 @@ void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, Trac
     observers_ = std::make_unique<ObserverList>();
     observers_->add(recorder_.get());
     observers_->add(tracer_.get());
+    std::optional<ZscoreMismatch> zscore;
     try {
-      // `gmmlab segment --impl` Z-scores with the implementation first: an unwritten Z-score
-      // is named before the E-step (a few pixels suffice to find out; the lanes all step on
-      // the reference's Z-scored pixels, so that they start alike).
-      const arma::mat& pixels = problem_->image.pixels;
-      (void)impl_.steps->zscore(pixels.rows(0, std::min<arma::uword>(pixels.n_rows, 16) - 1));
+      // `gmmlab segment --impl` Z-scores with the implementation first, so an unwritten
+      // Z-score is named before the E-step. The lanes all step on the reference's Z-scores
+      // (they start alike and E/M are compared on equal input), so the lane's own Z-score of
+      // the whole photo is compared with them once, here: a wrong one is said, never hidden.
+      // The reference's is the one problem_->x was made with.
+      if (!dynamic_cast<const ReferenceSteps*>(impl_.steps.get()))
+        zscore = compare_zscores(impl_.steps->zscore(problem_->raw_pixels()), problem_->x);
       run_ = std::make_unique<EmRun>(*impl_.steps, problem_->x, problem_->initial, options, observers_.get());
     } catch (const Error& e) {
       std::lock_guard lock(m_);
@@ -251,6 +271,7 @@ void Lane::start(std::shared_ptr<const Problem> problem, EmOptions options, Trac
     {
       std::lock_guard lock(m_);
       view_.trace = tracer_->trace();
+      view_.zscore = std::move(zscore);
     }
     show_now(0, nullptr);
   });
@@ -261,7 +282,8 @@ void Lane::replay(std::shared_ptr<const Problem> problem, const Trace& trace) {
   worker_.post([this, problem, trace] {
     cancel_ = false;
     run_.reset();
-    gamma_cache_.clear();
+    shown_cache_.clear();
+    labels_.reset();
     labels_of_.reset();
     problem_ = problem;
     std::vector<Record> history{{Record::Kind::start, 0, trace.initial, std::nullopt, {}, {}, {}, {}}};
@@ -427,10 +449,11 @@ void Lane::measure_last_m_step() {
   set_progress("log-likelihood of the new mixture …");
   double sum = 0;
   try {
-    // Block by block, as the pictures of `gmmlab segment` are made: no N x K matrix is held.
+    // Block by block, so that no N x K matrix is held; blocks of the panels' size, since a
+    // sandboxed student's every call starts a process (12 MP: 12 calls, not 183 taking 15 s).
     const arma::mat& x = problem_->x;
-    for (arma::uword first = 0; first < x.n_rows && !cancel_; first += kRenderBlock)
-      sum += impl_.steps->e_step(x.rows(first, std::min(x.n_rows, first + kRenderBlock) - 1), m).log_likelihood;
+    for (arma::uword first = 0; first < x.n_rows && !cancel_; first += kPanelBlock)
+      sum += impl_.steps->e_step(x.rows(first, std::min(x.n_rows, first + kPanelBlock) - 1), m).log_likelihood;
   } catch (const std::exception&) {
     sum = NAN;  // a student E-step that fails: the curve goes without this point
   }
@@ -440,21 +463,68 @@ void Lane::measure_last_m_step() {
   ++changes_;
 }
 
-void Lane::count_changed_labels(std::size_t key, const arma::mat& gamma) {
-  arma::Col<unsigned char> now(gamma.n_rows);
-  const arma::uvec best = arma::index_max(gamma, 1);
-  for (arma::uword n = 0; n < best.n_elem; ++n) now[n] = static_cast<unsigned char>(best[n]);
+namespace {
+// A loop, not accu(a != b): that makes an N-element 64-bit mask (96 MB at 12 MP).
+arma::uword changed_labels(const Labels& a, const Labels& b) {
+  arma::uword changed = 0;
+  for (arma::uword n = 0; n < a.n_elem; ++n) changed += a[n] != b[n];
+  return changed;
+}
+}  // namespace
+
+void Lane::count_changed_labels(std::size_t key, Shown& shown) {
+  const std::shared_ptr<const Labels>& now = shown.labels;
   std::lock_guard lock(m_);
   Record& r = view_.history[key];
   // The E-step before this one is record key - 2 (an M-step between), the start's is record 0.
   const std::size_t before = key >= 2 ? key - 2 : 0;
-  if (r.kind == Record::Kind::e_step && !r.labels_changed && labels_of_ == before && labels_.n_elem == now.n_elem)
-    r.labels_changed = arma::uword(arma::accu(now != labels_));
-  labels_ = std::move(now);
+  if (r.kind == Record::Kind::e_step && labels_of_ == before && labels_ && labels_->n_elem == now->n_elem) {
+    if (!r.labels_changed) r.labels_changed = changed_labels(*now, *labels_);
+    // The map at display size (each display pixel is its photo pixel's change), kept while
+    // the labels before are at hand: it costs D bytes, not another N.
+    const arma::uvec& shown_pixels = problem_->display_index;
+    shown.changed.set_size(shown_pixels.n_elem);
+    for (arma::uword j = 0; j < shown_pixels.n_elem; ++j)
+      shown.changed[j] = (*now)[shown_pixels[j]] != (*labels_)[shown_pixels[j]];
+  }
+  labels_ = now;
   labels_of_ = key;
 }
 
-std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const arma::mat* posterior) {
+namespace {
+
+// Gathers what the panels show of N x K responsibilities handed over block by block, in pixel
+// order: the display pixels' rows, the feature sample's and every pixel's label. display_index
+// and sample are increasing (prepare_panels makes them so), so one pass finds them.
+class Gather {
+ public:
+  Gather(const Problem& p, arma::uword k)
+      : p_(p), gamma_(p.display_index.n_elem, k), sample_(p.sample.n_elem, k), labels_(p.x.n_rows) {}
+  void add(const arma::mat& g, arma::uword first) {
+    const arma::uword end = first + g.n_rows;
+    for (; d_ < p_.display_index.n_elem && p_.display_index[d_] < end; ++d_) gamma_.row(d_) = g.row(p_.display_index[d_] - first);
+    for (; s_ < p_.sample.n_elem && p_.sample[s_] < end; ++s_) sample_.row(s_) = g.row(p_.sample[s_] - first);
+    const arma::uvec best = most_likely(g);  // the lab's one argmax, as the pictures take it
+    for (arma::uword n = 0; n < best.n_elem; ++n) labels_[first + n] = static_cast<unsigned char>(best[n]);
+  }
+  void add_rows(const arma::mat& whole) {  // a held N x K matrix, read block by block
+    for (arma::uword first = 0; first < whole.n_rows; first += kRenderBlock)
+      add(whole.rows(first, std::min(whole.n_rows, first + kRenderBlock) - 1), first);
+  }
+  arma::mat& gamma() { return gamma_; }
+  arma::mat& sample() { return sample_; }
+  Labels& labels() { return labels_; }
+
+ private:
+  const Problem& p_;
+  arma::mat gamma_, sample_;
+  Labels labels_;
+  arma::uword d_ = 0, s_ = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<Lane::Shown> Lane::compute_shown(std::size_t record, const arma::mat* posterior) {
   Record::Kind kind;
   Mixture source;
   std::size_t key;
@@ -465,53 +535,82 @@ std::shared_ptr<const arma::mat> Lane::compute_gamma(std::size_t record, const a
     key = kind == Record::Kind::m_step ? record - 1 : record;
     source = view_.history[key].mixture;
   }
-  for (const auto& [k, g] : gamma_cache_)
-    if (k == key) {
-      if (labels_of_ != key) count_changed_labels(key, *g);
-      return g;
+  for (const auto& c : shown_cache_)
+    if (c->key == key) {
+      if (labels_of_ != key) count_changed_labels(key, *c);
+      return c;
     }
-  std::shared_ptr<const arma::mat> gamma;
-  if (posterior) {
-    gamma = std::make_shared<const arma::mat>(*posterior);
+  const arma::mat& x = problem_->x;
+  const arma::uword k = source.components();
+  Gather gather(*problem_, k);
+  if (posterior && posterior->n_rows == x.n_rows && posterior->n_cols == k) {
+    gather.add_rows(*posterior);  // the run's own, read in place: no copy
   } else if (kind == Record::Kind::start) {
     // The start: each pixel belongs wholly to its nearest mean (the k-means clusters).
-    const arma::mat& x = problem_->x;
-    arma::mat d(x.n_rows, source.components());
-    for (arma::uword k = 0; k < source.components(); ++k)
-      d.col(k) = arma::sum(arma::square(x.each_row() - source.means.row(k)), 1);
-    const arma::uvec nearest = arma::index_min(d, 1);
-    arma::mat g(x.n_rows, source.components(), arma::fill::zeros);
-    for (arma::uword n = 0; n < x.n_rows; ++n) g(n, nearest[n]) = 1;
-    gamma = std::make_shared<const arma::mat>(std::move(g));
+    for (arma::uword first = 0; first < x.n_rows; first += kRenderBlock) {
+      const arma::mat block = x.rows(first, std::min(x.n_rows, first + kRenderBlock) - 1);
+      arma::mat d(block.n_rows, k);
+      for (arma::uword c = 0; c < k; ++c) d.col(c) = arma::sum(arma::square(block.each_row() - source.means.row(c)), 1);
+      const arma::uvec nearest = arma::index_min(d, 1);
+      arma::mat g(block.n_rows, k, arma::fill::zeros);
+      for (arma::uword n = 0; n < block.n_rows; ++n) g(n, nearest[n]) = 1;
+      gather.add(g, first);
+    }
   } else {
     set_progress("responsibilities for the panels …");
-    gamma = std::make_shared<const arma::mat>(impl_.steps->e_step(problem_->x, source).gamma);
+    for (arma::uword first = 0; first < x.n_rows; first += kPanelBlock) {
+      const arma::uword last = std::min(x.n_rows, first + kPanelBlock) - 1;
+      const Posterior p = impl_.steps->e_step(x.rows(first, last), source);
+      if (p.gamma.n_rows != last - first + 1 || p.gamma.n_cols != k)
+        throw Error(fmt::format("the {} E-step returned gamma of {}x{} for {}x{} pixels", impl_.steps->e_step_name(),
+                                p.gamma.n_rows, p.gamma.n_cols, last - first + 1, x.n_cols));
+      gather.add(p.gamma, first);
+    }
   }
-  if (gamma_cache_.size() >= 3) gamma_cache_.erase(gamma_cache_.begin());
-  gamma_cache_.emplace_back(key, gamma);
-  if (labels_of_ != key) count_changed_labels(key, *gamma);
-  return gamma;
+  auto shown = std::make_shared<Shown>();
+  shown->key = key;
+  shown->gamma = std::make_shared<const arma::mat>(std::move(gather.gamma()));
+  shown->sample_gamma = std::move(gather.sample());
+  shown->labels = std::make_shared<const Labels>(std::move(gather.labels()));
+  if (labels_of_ != key) count_changed_labels(key, *shown);
+  if (shown_cache_.size() >= 3) shown_cache_.erase(shown_cache_.begin());
+  shown_cache_.push_back(shown);
+  return shown;
 }
 
 void Lane::show_now(std::size_t record, const arma::mat* posterior) {
   cursor_ = record;
-  std::shared_ptr<const arma::mat> gamma;
+  std::shared_ptr<const Shown> shown;
   std::string failure;
+  bool e_step;
+  {
+    std::lock_guard lock(m_);
+    e_step = view_.history[record].kind == Record::Kind::e_step;
+  }
   try {
-    gamma = compute_gamma(record, posterior);
+    shown = compute_shown(record, posterior);
   } catch (const std::exception& e) {
     failure = e.what();  // a student E-step that fails here failed in the run too; keep its message
   }
   Display d;
   d.record = record;
-  if (gamma && gamma->n_rows == problem_->x.n_rows) {
-    d.gamma = gamma;
-    const arma::mat shown = gamma->rows(problem_->display_index);
-    cv::cvtColor(render_hard(shown, problem_->display_height, problem_->display_width, palette_), d.hard,
+  if (shown) {
+    d.gamma = shown->gamma;
+    d.labels = shown->labels;
+    const arma::mat& g = *shown->gamma;
+    cv::cvtColor(render_hard(g, problem_->display_height, problem_->display_width, palette_), d.hard,
                  cv::COLOR_BGR2RGB);
-    cv::cvtColor(render_soft(shown, problem_->display_height, problem_->display_width, palette_), d.soft,
+    cv::cvtColor(render_soft(g, problem_->display_height, problem_->display_width, palette_), d.soft,
                  cv::COLOR_BGR2RGB);
-    d.sample_gamma = gamma->rows(problem_->sample);
+    // Only an E-step's: an M-step changes no label (it shows the E-step's responsibilities).
+    if (e_step && shown->changed.n_elem == problem_->display_index.n_elem) {
+      d.changed.create(problem_->display_height, problem_->display_width, CV_8UC3);
+      auto* px = d.changed.ptr<cv::Vec3b>();
+      for (arma::uword j = 0; j < shown->changed.n_elem; ++j)
+        px[j] = shown->changed[j] ? palette_rgb((*shown->labels)[problem_->display_index[j]], palette_)
+                                  : cv::Vec3b{40, 40, 40};  // unchanged: dark, so the changed ones stand out
+    }
+    d.sample_gamma = shown->sample_gamma;
     d.sample_labels = most_likely(d.sample_gamma);
   }
   std::lock_guard lock(m_);
@@ -524,73 +623,19 @@ void Lane::show_now(std::size_t record, const arma::mat* posterior) {
   ++changes_;
 }
 
-std::shared_ptr<const arma::mat> Lane::displayed_gamma() const {
+std::shared_ptr<const Labels> Lane::displayed_labels() const {
   std::lock_guard lock(m_);
-  return view_.display.gamma;
+  return view_.display.labels;
 }
 
-// ---- Feature space ----------------------------------------------------------------------------
-
-const char* axes_name(Axes a) {
-  switch (a) {
-    case Axes::bg: return "B-G";
-    case Axes::br: return "B-R";
-    case Axes::gr: return "G-R";
-    case Axes::pca: return "PCA";
+cv::Mat full_segmentation(const Problem& p, const Labels& labels, Palette palette) {
+  cv::Mat out(p.image.height, p.image.width, CV_8UC3);
+  auto* px = out.ptr<cv::Vec3b>();
+  for (arma::uword n = 0; n < labels.n_elem; ++n) {
+    const cv::Vec3b rgb = palette_rgb(labels[n], palette);
+    px[n] = {rgb[2], rgb[1], rgb[0]};  // BGR, as paint_hard writes it
   }
-  return "?";
-}
-
-const char* point_colour_name(PointColour c) {
-  switch (c) {
-    case PointColour::pixel: return "pixel";
-    case PointColour::label: return "label";
-    case PointColour::mix: return "mix";
-  }
-  return "?";
-}
-
-Axes parse_axes(const std::string& name) {
-  if (auto axes = from_name(name, kAllAxes, axes_name)) return *axes;
-  throw UsageError(fmt::format("'{}' is not a pair of axes; choose {}", name, name_choices(kAllAxes, axes_name)));
-}
-
-arma::mat projection(const Problem& p, Axes a) {
-  const arma::uword d = p.x.n_cols;
-  arma::mat P(2, d, arma::fill::zeros);
-  auto pick = [&](arma::uword i, arma::uword j) {
-    if (i < d) P(0, i) = 1;
-    if (j < d) P(1, j) = 1;
-  };
-  switch (a) {
-    case Axes::bg: pick(0, 1); break;
-    case Axes::br: pick(0, 2); break;
-    case Axes::gr: pick(1, 2); break;
-    case Axes::pca: P = p.principal_axes.t(); break;
-  }
-  return P;
-}
-
-std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
-                                           double sigmas, int count) {
-  // The projection of a Gaussian is a Gaussian with mean P mu and covariance P Sigma P^T.
-  const arma::vec c = P * mean.t();
-  const arma::mat s = P * cov * P.t();
-  arma::vec values;
-  arma::mat vectors;
-  std::vector<std::array<double, 2>> points;
-  if (!arma::eig_sym(values, vectors, 0.5 * (s + s.t()))) return points;
-  const double a = sigmas * std::sqrt(std::max(values[0], 0.0)), b = sigmas * std::sqrt(std::max(values[1], 0.0));
-  for (int i = 0; i < count; ++i) {
-    const double t = 2 * arma::datum::pi * i / count;
-    const arma::vec q = c + a * std::cos(t) * vectors.col(0) + b * std::sin(t) * vectors.col(1);
-    points.push_back({q[0], q[1]});
-  }
-  return points;
-}
-
-cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma, Palette palette) {
-  return render_hard(gamma, p.image.height, p.image.width, palette);
+  return out;
 }
 
 }  // namespace gmmlab::viewer

@@ -63,6 +63,11 @@ struct Problem : gmmlab::Problem {
   arma::mat sample_colours;    // their photo colours, RGB in [0, 1], one row each
   arma::mat principal_axes;    // d x 2, the data's two first principal directions
   std::string source;          // "chelsea.png" or "run.trace.json (chelsea.png)"
+  // The raw pixels once the panels are made: image.pixels as 16-bit integers (and then
+  // image.pixels is empty: image keeps its size), or image.pixels itself when a value is not one.
+  arma::Mat<std::uint16_t> raw;
+  arma::mat raw_pixels() const;  // N x c doubles, made afresh from raw (a student's Z-score needs them)
+  double raw_value(arma::uword n, arma::uword c) const;
 };
 
 inline constexpr int kMaxDisplay = 720;
@@ -92,13 +97,23 @@ struct Record {
 };
 std::string describe(const Record& r);  // "k-means start", "E-step 3", "M-step 3"
 
-// What the panels show for one record, made on the lane's worker.
+// Every pixel's most likely component, one byte each (K is at most 16).
+using Labels = arma::Col<unsigned char>;
+
+// What the panels show for one record, made on the lane's worker. The responsibilities they
+// show: an E-step's own; an M-step shows those it was computed from; the start shows the
+// k-means clusters as 0/1. No N x K matrix is kept for them (458 MB at 12 MP, K = 5): only
+// the rows the panels draw and every pixel's label.
 struct Display {
   std::size_t record = 0;
-  // N x K responsibilities the panels show: an E-step's own; an M-step shows the
-  // responsibilities it was computed from; the start shows the k-means clusters as 0/1.
+  // The display pixels' responsibilities: row j is photo pixel display_index[j] (D x K).
   std::shared_ptr<const arma::mat> gamma;
+  std::shared_ptr<const Labels> labels;  // every pixel's, full size (`save labels`, labels changed)
   cv::Mat hard, soft;        // display size, RGB
+  // An E-step: the "changed pixels" map (display size, RGB): the pixels whose label this E-step
+  // changed in their new label's colour, the others dark; empty when the labels before are not
+  // known (as labels_changed is then).
+  cv::Mat changed;
   arma::uvec sample_labels;  // most likely component of each feature-space sample pixel
   arma::mat sample_gamma;    // and its responsibilities (M x K), for points coloured by their mix
   std::uint64_t version = 0; // changes whenever the pictures change
@@ -113,6 +128,23 @@ struct Implementation {
   std::string note;                   // shown beside the lane, e.g. what did not compile
   std::string walls;                  // the sandbox's isolation line, for a lane that runs student code
 };
+
+// Every lane steps on the reference's Z-scores (Problem::x), so that E- and M-steps are
+// compared on equal input, as the grader compares them; a lane's own Z-score of the photo is
+// computed once at its start and compared with them. Where it first differs (pixels in order,
+// then channels), beyond the grader's 1e-9 (rubric ZScore.MatchesReference) scaled as the
+// tracer's diff scales its tolerance: atol + rtol x max(|expected|, |got|).
+struct ZscoreMismatch {
+  arma::uword pixel = 0, channel = 0, channels = 3;
+  double expected = 0, got = 0;
+  arma::uword differing = 0, values = 0;  // how many values differ, of how many
+  std::string shape;                      // a wrong shape ("16 x 3 for 135300 x 3 pixels"); the rest unset
+};
+inline constexpr DiffTolerance kZscoreTolerance{.rtol = 1e-9, .atol = 1e-9};
+std::optional<ZscoreMismatch> compare_zscores(const arma::mat& got, const arma::mat& expected);
+// One sentence: that your Z-score differs, where, expected and got, and that the E- and
+// M-steps shown run on the reference's Z-scores (side_by_side: both lanes, compared on equal input).
+std::string zscore_sentence(const ZscoreMismatch& m, int image_width, bool side_by_side);
 
 // Everything the UI reads of a lane, copied under the lane's lock.
 struct LaneView {
@@ -129,6 +161,7 @@ struct LaneView {
   enum class Note { none, ended, replayed, todo, failed };
   Note note = Note::none;
   Trace trace;                 // the tracer's record of the live run, for the diff
+  std::optional<ZscoreMismatch> zscore;  // the lane's own Z-score against the reference's it steps on
 };
 const char* note_name(LaneView::Note n);  // "none", "ended", "replayed", "todo", "failed"
 // Whether a half-step comes after the one shown: in the history, or to be computed.
@@ -165,8 +198,8 @@ class Lane {
   LaneView view() const;
   std::uint64_t changes() const { return changes_.load(); }
   const Implementation& implementation() const { return impl_; }
-  // The responsibilities the panels show now, at full size (for `save labels`).
-  std::shared_ptr<const arma::mat> displayed_gamma() const;
+  // Every pixel's label as the panels show it now, at full size (for `save labels`).
+  std::shared_ptr<const Labels> displayed_labels() const;
 
  private:
   class Recorder;
@@ -174,13 +207,23 @@ class Lane {
   // responsibilities the run has just computed for it, if any (saves an E-step).
   void show_now(std::size_t record, const arma::mat* posterior);
   void advance_now(int half_steps, bool full_iterations);
-  std::shared_ptr<const arma::mat> compute_gamma(std::size_t record, const arma::mat* posterior);
+  // What the panels show of a record's responsibilities: gathered block by block from the run's
+  // posterior, the k-means start or E-steps on blocks of pixels, never held whole.
+  struct Shown {
+    std::size_t key = 0;  // the record whose responsibilities these are (an M-step's: its E-step's)
+    std::shared_ptr<const arma::mat> gamma;  // display pixels x K
+    arma::mat sample_gamma;                  // feature-space sample x K
+    std::shared_ptr<const Labels> labels;    // every pixel
+    Labels changed;  // display pixels: 1 where this E-step changed the label (empty: not known)
+  };
+  std::shared_ptr<Shown> compute_shown(std::size_t record, const arma::mat* posterior);
   void set_progress(std::string text);
   // After an M-step that is the last made: the log-likelihood of its mixture (an E-step's
   // worth of work, skipped when another job waits: the next E-step measures it anyway).
   void measure_last_m_step();
   // Counts the pixels whose most likely component changed at E-step record `key`.
-  void count_changed_labels(std::size_t key, const arma::mat& gamma);
+  // Also marks shown.changed when it counts.
+  void count_changed_labels(std::size_t key, Shown& shown);
   void stopped_if_finished();
   std::size_t history_size() const;
 
@@ -197,10 +240,11 @@ class Lane {
   std::unique_ptr<Recorder> recorder_;
   std::unique_ptr<TraceRecorder> tracer_;
   std::unique_ptr<ObserverList> observers_;
-  std::vector<std::pair<std::size_t, std::shared_ptr<const arma::mat>>> gamma_cache_;
-  // The most likely component of every pixel at record labels_of_ (an E-step or the start),
-  // one byte each (K <= 16): what the next E-step's labels are compared with.
-  arma::Col<unsigned char> labels_;
+  // The last three records looked at (Back and forth costs no E-step); about 30 MB each at 12 MP.
+  std::vector<std::shared_ptr<Shown>> shown_cache_;
+  // The labels of record labels_of_ (an E-step or the start): what the next E-step's labels
+  // are compared with (shared with the cache, not a copy).
+  std::shared_ptr<const Labels> labels_;
   std::optional<std::size_t> labels_of_;
   Palette palette_ = Palette::lab;
   Worker worker_;  // last: joined first, before what its jobs use is destroyed
@@ -223,7 +267,11 @@ arma::mat projection(const Problem& p, Axes a);
 std::vector<std::array<double, 2>> ellipse(const arma::mat& P, const arma::rowvec& mean, const arma::mat& cov,
                                            double sigmas, int count = 64);
 
-// Hard segmentation at full size, as `gmmlab segment --palette` writes it.
-cv::Mat full_segmentation(const Problem& p, const arma::mat& gamma, Palette palette = Palette::lab);
+// Hard segmentation at full size, as `gmmlab segment --palette` writes it (paint_hard's colours).
+cv::Mat full_segmentation(const Problem& p, const Labels& labels, Palette palette = Palette::lab);
+
+// Rows of N x K responsibilities per block when the panels' are made by E-steps on blocks of
+// pixels: 40 MB of γ at K = 5, and few calls (a sandboxed student's each start a process).
+inline constexpr arma::uword kPanelBlock = arma::uword(1) << 20;
 
 }  // namespace gmmlab::viewer

@@ -74,14 +74,16 @@ void colour_bar(ImVec2 top_right, float h) {
   dl->AddText(ImVec2(x0 - 2, y1 + 1), kLabelInk, "0");
 }
 
-void pixel_tooltip(const Problem& p, const LaneView& v, arma::uword n) {
+// Display pixel j: the photo pixel the panel draws there (display_index[j]) and its γ row.
+void pixel_tooltip(const Problem& p, const LaneView& v, arma::uword j) {
   const Image& im = p.image;
+  const arma::uword n = p.display_index[j];
   const auto names = channel_names(p.x.n_cols);
   ImGui::BeginTooltip();
   ImGui::Text("pixel (%llu, %llu)", (unsigned long long)(n % im.width), (unsigned long long)(n / im.width));
   std::string raw, z;
   for (arma::uword c = 0; c < p.x.n_cols; ++c) {
-    raw += fmt::format("{} {:g}  ", names[c], im.pixels(n, c));
+    raw += fmt::format("{} {:g}  ", names[c], p.raw_value(n, c));
     z += fmt::format("{} {:+.3f}  ", names[c], p.x(n, c));
   }
   ImGui::Text("colour    %s", raw.c_str());
@@ -90,7 +92,7 @@ void pixel_tooltip(const Problem& p, const LaneView& v, arma::uword n) {
     ImGui::Text("\xce\xb3 (responsibilities):");
     for (arma::uword k = 0; k < gamma->n_cols; ++k) {
       swatch(k);
-      ImGui::Text("%llu: %.4f", (unsigned long long)(k + 1), (*gamma)(n, k));
+      ImGui::Text("%llu: %.4f", (unsigned long long)(k + 1), (*gamma)(j, k));
     }
   }
   ImGui::EndTooltip();
@@ -117,7 +119,11 @@ void LaneRowPanel::draw(const Scene& s, const Box& box) {
   const bool first = lane_ == 0;
   picture(s, who.c_str(), s.photo, w, h, nullptr);
   ImGui::SameLine();
-  picture(s, "segmentation", t.hard, w, h, first ? "segmentation" : nullptr);
+  // After an E-step the map of the pixels it relabelled may stand in for the segmentation.
+  if (s.choices.changed_map && !t.changed.empty())
+    picture(s, "changed label (this E-step)", t.changed, w, h, first ? "segmentation" : nullptr);
+  else
+    picture(s, "segmentation", t.hard, w, h, first ? "segmentation" : nullptr);
   ImGui::SameLine();
   picture(s, "soft (colours mixed by \xce\xb3)", t.soft, w, h, first ? "soft" : nullptr);
   ImGui::SameLine();
@@ -154,9 +160,10 @@ void LaneRowPanel::picture(const Scene& s, const char* caption, const Texture& t
   if (ImGui::IsItemHovered()) {
     const Problem& p = *s.problem;
     const ImVec2 a = ImGui::GetItemRectMin(), m = ImGui::GetIO().MousePos;
-    const int px = std::clamp(int((m.x - a.x) / w * p.image.width), 0, p.image.width - 1);
-    const int py = std::clamp(int((m.y - a.y) / h * p.image.height), 0, p.image.height - 1);
-    pixel_tooltip(p, s.views[lane_], arma::uword(py) * p.image.width + px);
+    // The display pixel under the mouse, whose photo pixel and γ the picture shows there.
+    const int px = std::clamp(int((m.x - a.x) / w * p.display_width), 0, p.display_width - 1);
+    const int py = std::clamp(int((m.y - a.y) / h * p.display_height), 0, p.display_height - 1);
+    pixel_tooltip(p, s.views[lane_], arma::uword(py) * p.display_width + px);
   }
   ImGui::EndGroup();
 }

@@ -109,24 +109,16 @@ void DiffPanel::draw(const Scene& s, const Box& box) {
   begin_box("diff", box, true);
   const std::optional<TraceDiff> d = s.session.diff();
   ImGui::PushTextWrapPos(0);
+  // A Z-score that differs first: the runs below step on the reference's, so the tracer's diff
+  // cannot see it.
+  const std::string zscore = s.problem ? zscore_note(s.views[1], *s.problem, true) : "";
+  if (!zscore.empty()) ImGui::TextColored(kTodo, "%s", zscore.c_str());
   if (!d) {
     ImGui::TextColored(kMuted, "yours against the reference: waiting for both runs ...");
-  } else if (!d->comparable) {
-    ImGui::TextColored(kBad, "%s", d->refusal.c_str());
-  } else if (d->agree) {
-    ImGui::TextColored(kGood, "Yours and the reference agree on every half-step so far (the tracer's diff).");
-  } else if (d->first->cause == TraceDifference::Cause::stopped) {
-    if (d->first->iteration == 0 && !d->first->half_step)
-      ImGui::TextColored(kTodo, "Yours stopped before its first E-step, where the reference went on:");
-    else
-      ImGui::TextColored(kTodo, "Yours stopped at iteration %d, %s, where the reference went on:", d->first->iteration,
-                         d->first->half_step ? half_step_name(*d->first->half_step) : "the start");
-    ImGui::TextColored(kMuted, "%s", d->report.c_str());
   } else {
-    ImGui::TextColored(kTodo, "Yours and the reference part at iteration %d, %s: %s", d->first->iteration,
-                       d->first->half_step ? half_step_name(*d->first->half_step) : "the start",
-                       d->first->quantity.c_str());
-    ImGui::TextColored(kMuted, "%s", d->report.c_str());
+    const ImVec4 ink = !d->comparable ? kBad : d->agree ? kGood : kTodo;
+    ImGui::TextColored(ink, "%s", diff_headline(*d, !zscore.empty()).c_str());
+    if (d->comparable && !d->agree) ImGui::TextColored(kMuted, "%s", d->report.c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::EndChild();

@@ -79,6 +79,11 @@ void check_set(const Action& a) {
                                      name_choices(kPalettes, palette_name), value));
       return;
     }
+    if (key == "changed") {
+      if (value != "on" && value != "off")
+        throw UsageError(fmt::format("script {}: the changed-pixels map is on or off, not '{}'", a.what(), value));
+      return;
+    }
     if (key == "curve") {
       if (value != "loglik" && value != "gain")
         throw UsageError(fmt::format("script {}: the curve is loglik or gain, not '{}'", a.what(), value));
@@ -89,7 +94,7 @@ void check_set(const Action& a) {
     if (m.starts_with("script ")) throw;
     throw UsageError(fmt::format("script {}: {}", a.what(), m));
   }
-  throw UsageError(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour, palette, curve or heat",
+  throw UsageError(fmt::format("script {}: there is no setting '{}'; set k, seed, ridge, impl, axes, colour, palette, curve, changed or heat",
                           a.what(), key));
 }
 

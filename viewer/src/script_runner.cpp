@@ -91,6 +91,7 @@ void ScriptRunner::execute(const Action& a) {
     else if (key == "colour" || key == "color") choices.points = *from_name(value, kPointColours, point_colour_name);
     else if (key == "palette") choices.palette = *from_name(value, kPalettes, palette_name);
     else if (key == "curve") choices.curve_gain = value == "gain";
+    else if (key == "changed") choices.changed_map = value == "on";
     else if (key == "heat") {
       choices.heat_component = std::stoi(value) - 1;
       if (choices.heat_component >= int(session.running().k))
@@ -106,9 +107,9 @@ void ScriptRunner::execute(const Action& a) {
   if (v == "save") {
     need_lanes();
     if (a.words[0] == "labels") {
-      const auto gamma = lanes[0]->displayed_gamma();
-      if (!gamma) throw Error(fmt::format("script {}: the segmentation panel shows nothing yet", a.what()));
-      return write_picture(full_segmentation(*app_.problem(), *gamma, choices.palette), a.words[1]);
+      const auto labels = lanes[0]->displayed_labels();
+      if (!labels) throw Error(fmt::format("script {}: the segmentation panel shows nothing yet", a.what()));
+      return write_picture(full_segmentation(*app_.problem(), *labels, choices.palette), a.words[1]);
     }
     const LaneView lv = lanes[0]->view();
     return write_text_file(to_json(lv.history[lv.cursor].mixture).dump(2) + "\n", a.words[1]);

@@ -47,6 +47,20 @@ std::string with_live_endings(std::string report, const std::vector<std::pair<st
   return report;
 }
 
+std::string diff_headline(const TraceDiff& d, bool zscore_differs) {
+  if (!d.comparable) return d.refusal;
+  if (d.agree)
+    return zscore_differs ? "Your E- and M-steps agree with the reference's on every half-step so far (the tracer's diff)."
+                          : "Yours and the reference agree on every half-step so far (the tracer's diff).";
+  const TraceDifference& f = *d.first;
+  const char* where = f.half_step ? half_step_name(*f.half_step) : "the start";
+  if (f.cause == TraceDifference::Cause::stopped) {
+    if (f.iteration == 0 && !f.half_step) return "Yours stopped before its first E-step, where the reference went on:";
+    return fmt::format("Yours stopped at iteration {}, {}, where the reference went on:", f.iteration, where);
+  }
+  return fmt::format("Yours and the reference part at iteration {}, {}: {}", f.iteration, where, f.quantity);
+}
+
 void check_trace_mixtures(const Trace& t, const std::string& source) {
   auto check = [&](const Mixture& m, const std::string& which) {
     for (arma::uword c = 0; c < m.components(); ++c) {

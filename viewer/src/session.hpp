@@ -34,6 +34,11 @@ void validate(const Settings& s);
 // lines are replaced by where each run is, or by its own message when it has stopped.
 std::string with_live_endings(std::string report, const std::vector<std::pair<std::string, const LaneView*>>& runs);
 
+// The diff panel's first line: that the runs agree, or where they part (the tracer's report
+// follows it). zscore_differs: yours has a Z-score mismatch (said above it), so agreeing runs
+// agree on their E- and M-steps only, never "on everything".
+std::string diff_headline(const TraceDiff& d, bool zscore_differs);
+
 // Throws gmmlab::Error naming `source`, the component and the iteration when a mixture of the
 // trace has a covariance that is not positive definite (a negative variance, say): the
 // viewer would draw it as a line or not at all. EM never records one (a run whose covariance

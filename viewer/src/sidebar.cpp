@@ -59,6 +59,7 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
     const char* label = pc == PointColour::mix ? "\xce\xb3 mix" : point_colour_name(pc);
     if (ImGui::RadioButton(label, c.points == pc)) c.points = pc;
   }
+  ImGui::Checkbox("changed pixels (after an E-step)", &c.changed_map);
   ImGui::Text("palette  [P]");
   for (Palette p : kPalettes) {
     ImGui::SameLine();
@@ -81,6 +82,9 @@ void SidebarPanel::draw(const Scene& s, const Box& box) {
     if (v.message.empty()) continue;
     ImGui::TextColored(note_colour(v.note), "%s: %s", lane_label(v.name).c_str(), v.message.c_str());
   }
+  // Alone, a lane's Z-score mismatch is said here; side by side the diff panel says it.
+  if (s.views.size() == 1 && s.problem)
+    if (const std::string z = zscore_note(s.views[0], *s.problem, false); !z.empty()) ImGui::TextColored(kTodo, "%s", z.c_str());
   ImGui::PopTextWrapPos();
   ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowHeight() - 3 * ImGui::GetTextLineHeightWithSpacing()));
   ImGui::TextColored(kMuted, "Right = Step, Left = Back, Ctrl+Q quits");

@@ -15,6 +15,11 @@ Texture::~Texture() {
   if (id_) glDeleteTextures(1, &id_);
 }
 
+void Texture::clear() {
+  if (id_) glDeleteTextures(1, &id_);
+  id_ = 0;
+}
+
 void Texture::upload(const cv::Mat& rgb, bool smooth) {
   if (rgb.empty()) return;
   if (!id_) glGenTextures(1, &id_);
@@ -104,6 +109,10 @@ std::string stopped_banner(const LaneView& v) {
   if (v.history.empty()) return fmt::format("{} stopped before its start: {}", lane_label(v.name), v.message);
   if (v.cursor + 1 != v.history.size()) return {};
   return fmt::format("{} stopped after the {}: {}", lane_label(v.name), describe(v.history.back()), v.message);
+}
+
+std::string zscore_note(const LaneView& v, const Problem& p, bool side_by_side) {
+  return v.zscore ? zscore_sentence(*v.zscore, p.image.width, side_by_side) : "";
 }
 
 std::string refusal_of(const Settings& s) {

@@ -26,6 +26,7 @@ class Texture {
   ~Texture();
   // smooth: blend when shrinking (photos, heat maps); otherwise nearest pixel (segmentations).
   void upload(const cv::Mat& rgb, bool smooth = false);
+  void clear();  // nothing to show (an M-step has no changed-pixels map)
   bool empty() const { return id_ == 0; }
   ImTextureID id() const { return (ImTextureID)(std::intptr_t)id_; }
 
@@ -36,7 +37,7 @@ class Texture {
 // A lane's pictures on the GPU, uploaded only when its snapshot's pictures change.
 struct LaneTextures {
   std::uint64_t version = ~0ull;
-  Texture hard, soft, heat;
+  Texture hard, soft, heat, changed;
   int heat_component = -1;
 };
 
@@ -48,6 +49,7 @@ struct Choices {
   std::size_t table_lane = 0;
   Palette palette = Palette::lab;
   bool curve_gain = false;  // the curve as each iteration's gain on a log scale
+  bool changed_map = false; // after an E-step, the segmentation panel shows the pixels it relabelled
 };
 
 // Where some items are drawn, in window pixels, for the state file (tests click them).
@@ -102,6 +104,8 @@ ImVec4 note_colour(LaneView::Note n);
 std::string stopped_banner(const LaneView& v);
 // Why Reset would refuse the chosen settings (validate's sentence), "" when it would not.
 std::string refusal_of(const Settings& s);
+// The lane's Z-score mismatch in one sentence, or "" (see model.hpp's ZscoreMismatch).
+std::string zscore_note(const LaneView& v, const Problem& p, bool side_by_side);
 bool differs(double a, double b);
 void remember(std::array<float, 4>& rect);  // the last item's rectangle
 // A child window at `box` (window coordinates of the main window).

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 
 #include "gmmlab/errors.hpp"
@@ -61,6 +63,7 @@ TEST(ScriptLanguage, EachBadActionGetsOneSentenceNamingIt) {
       {"set colour blue", "colour is pixel, label or mix"},
       {"set palette rainbow", "the palette is lab or okabe-ito, not 'rainbow'"},
       {"set curve steep", "the curve is loglik or gain"},
+      {"set changed maybe", "the changed-pixels map is on or off, not 'maybe'"},
       {"set speed 3", "there is no setting 'speed'"},
       {"screenshot a.jpg", "'a.jpg' must end in .png"},
       {"save labels a.json", "'a.json' must end in .png"},
@@ -95,7 +98,9 @@ TEST_F(LaneTest, HalfStepsAlternateAndBackReplaysWithoutComputing) {
   EXPECT_EQ(describe(v.history[1]), "E-step 1");
   EXPECT_EQ(v.cursor, 1u);
   ASSERT_TRUE(v.display.gamma);
-  EXPECT_EQ(v.display.gamma->n_rows, problem_->x.n_rows);
+  EXPECT_EQ(v.display.gamma->n_rows, problem_->display_index.n_elem);
+  ASSERT_TRUE(v.display.labels);
+  EXPECT_EQ(v.display.labels->n_elem, problem_->x.n_rows);
   EXPECT_FALSE(v.display.hard.empty());
   // An E-step moves no Gaussian.
   EXPECT_TRUE(arma::approx_equal(v.history[1].mixture.means, v.history[0].mixture.means, "absdiff", 0));
@@ -107,7 +112,8 @@ TEST_F(LaneTest, HalfStepsAlternateAndBackReplaysWithoutComputing) {
   EXPECT_EQ(describe(v.history[2]), "M-step 1");
   EXPECT_FALSE(arma::approx_equal(v.history[2].mixture.means, v.history[1].mixture.means, "absdiff", 1e-6));
   // An M-step shows the responsibilities it was computed from: the E-step's.
-  const auto e_gamma = lane.displayed_gamma();
+  const auto e_labels = lane.displayed_labels();
+  const auto e_gamma = lane.view().display.gamma;
 
   lane.back(2);
   wait_idle(lane);
@@ -117,7 +123,8 @@ TEST_F(LaneTest, HalfStepsAlternateAndBackReplaysWithoutComputing) {
   v = lane.view();
   EXPECT_EQ(v.history.size(), 3u);
   EXPECT_EQ(v.cursor, 2u);
-  EXPECT_TRUE(arma::approx_equal(*lane.displayed_gamma(), *e_gamma, "absdiff", 0));
+  EXPECT_TRUE(arma::all(*lane.displayed_labels() == *e_labels));
+  EXPECT_TRUE(arma::approx_equal(*lane.view().display.gamma, *e_gamma, "absdiff", 0));
   lane.go_to(99);  // clamped
   wait_idle(lane);
   EXPECT_EQ(lane.view().cursor, 2u);
@@ -173,6 +180,45 @@ TEST_F(LaneTest, EStepsCountChangedLabelsAndMStepsMeasureTheirNewMixture) {
   EXPECT_EQ(*v.history[3].labels_changed, arma::uword(arma::accu(e2 != e1)));
   EXPECT_GT(*v.history[3].labels_changed, 0u);
   EXPECT_FALSE(v.history[2].labels_changed);  // an M-step changes no label
+}
+
+// Issue 21's "how many pixels changed label (a count and an optional map)": the map of an
+// E-step paints exactly the pixels whose label it changed, in their new label's colour, the
+// others dark; an M-step (which changes no label) has none.
+TEST_F(LaneTest, AnEStepsChangedPixelsMapPaintsTheRelabelledPixelsOnly) {
+  Lane lane(reference());
+  start(lane);
+  lane.advance(2, false);  // E-step 1, M-step 1 (looked at: E-step 2 compares with its labels)
+  wait_idle(lane);
+  lane.advance(1, false);  // E-step 2
+  wait_idle(lane);
+  LaneView v = lane.view();
+  ASSERT_EQ(describe(v.history[v.cursor]), "E-step 2");
+  ASSERT_FALSE(v.display.changed.empty());
+  ASSERT_EQ(v.display.changed.size(), cv::Size(problem_->display_width, problem_->display_height));
+  const ReferenceSteps ref;
+  const arma::mat& x = problem_->x;
+  const arma::uvec e1 = most_likely(ref.e_step(x, v.history[1].mixture).gamma);
+  const arma::uvec e2 = most_likely(ref.e_step(x, v.history[3].mixture).gamma);
+  arma::uword painted = 0, relabelled = 0;
+  for (arma::uword j = 0; j < problem_->display_index.n_elem; ++j) {
+    const arma::uword n = problem_->display_index[j];
+    const cv::Vec3b px = v.display.changed.at<cv::Vec3b>(int(j / problem_->display_width), int(j % problem_->display_width));
+    const bool changed = e2[n] != e1[n];
+    relabelled += changed;
+    painted += px != cv::Vec3b(40, 40, 40);
+    if (changed) EXPECT_EQ(px, palette_rgb(e2[n])) << "pixel " << n;
+    else EXPECT_EQ(px, cv::Vec3b(40, 40, 40)) << "pixel " << n;
+  }
+  EXPECT_GT(relabelled, 0u);
+  EXPECT_EQ(painted, relabelled);
+  EXPECT_EQ(relabelled, *v.history[3].labels_changed);  // every pixel is shown on the small sample
+  lane.back(1);  // M-step 1: no map
+  wait_idle(lane);
+  EXPECT_TRUE(lane.view().display.changed.empty());
+  lane.go_to(3);  // E-step 2 again, from the cache: the same map
+  wait_idle(lane);
+  EXPECT_EQ(cv::norm(lane.view().display.changed, v.display.changed, cv::NORM_L1), 0.0);
 }
 
 // The reference's formulas behind an interface the tests below change one call of.
@@ -373,6 +419,130 @@ TEST_F(LaneTest, AnUnwrittenZscoreIsNamedFirstAsGmmlabSegmentNamesIt) {
   wait_idle(lane);
   EXPECT_TRUE(lane.view().history.empty());
   EXPECT_EQ(lane.view().message, v.message);
+}
+
+// A student whose Z-score divides by N - 1 (the sample standard deviation): every lane steps
+// on the reference's Z-scores, so only the lane's own check of its Z-score can say so.
+class SampleStdZscore : public Delegating {
+ public:
+  arma::mat zscore(const arma::mat& raw) const override {
+    arma::mat z = raw.each_row() - arma::mean(raw, 0);
+    z.each_row() /= arma::stddev(raw, 0, 0);  // norm_type 0: N - 1, the planted mistake
+    return z;
+  }
+};
+
+// A right Z-score written another way (loops, a two-pass variance): it rounds differently.
+class LoopZscore : public Delegating {
+ public:
+  arma::mat zscore(const arma::mat& raw) const override {
+    arma::mat z(raw.n_rows, raw.n_cols);
+    for (arma::uword c = 0; c < raw.n_cols; ++c) {
+      double mean = 0, var = 0;
+      for (arma::uword n = 0; n < raw.n_rows; ++n) mean += raw(n, c);
+      mean /= double(raw.n_rows);
+      for (arma::uword n = 0; n < raw.n_rows; ++n) var += (raw(n, c) - mean) * (raw(n, c) - mean);
+      const double sd = std::sqrt(var / double(raw.n_rows));
+      for (arma::uword n = 0; n < raw.n_rows; ++n) z(n, c) = sd > 0 ? (raw(n, c) - mean) / sd : 0;
+    }
+    return z;
+  }
+};
+
+TEST_F(LaneTest, AZscoreDividedByNMinusOneIsNamedAtItsFirstPixelThoughTheLaneStepsOnTheReferences) {
+  Lane lane({"student", std::make_shared<SampleStdZscore>(), {}, {}, {}});
+  start(lane);
+  lane.advance(2, false);
+  wait_idle(lane);
+  const LaneView v = lane.view();
+  EXPECT_EQ(v.history.size(), 3u);  // it goes on, on the reference's Z-scores
+  ASSERT_TRUE(v.zscore);
+  // The first pixel (then channel) that differs beyond 1e-9 x (1 + |value|), found here afresh.
+  const arma::mat expected = ReferenceSteps().zscore(problem_->raw_pixels());
+  const arma::mat got = SampleStdZscore().zscore(problem_->raw_pixels());
+  arma::uword first = expected.n_elem, differing = 0;
+  for (arma::uword i = 0; i < expected.n_elem; ++i) {
+    const arma::uword n = i / expected.n_cols, c = i % expected.n_cols;
+    if (std::abs(expected(n, c) - got(n, c)) > 1e-9 * (1 + std::max(std::abs(expected(n, c)), std::abs(got(n, c))))) {
+      if (first == expected.n_elem) first = i;
+      ++differing;
+    }
+  }
+  ASSERT_LT(first, expected.n_elem);
+  EXPECT_EQ(v.zscore->pixel, first / 3);
+  EXPECT_EQ(v.zscore->channel, first % 3);
+  EXPECT_EQ(v.zscore->expected, expected(first / 3, first % 3));
+  EXPECT_EQ(v.zscore->got, got(first / 3, first % 3));
+  EXPECT_EQ(v.zscore->differing, differing);
+  EXPECT_EQ(v.zscore->values, expected.n_elem);
+  const int w = problem_->image.width;
+  const std::string both = zscore_sentence(*v.zscore, w, true), alone = zscore_sentence(*v.zscore, w, false);
+  EXPECT_EQ(both.rfind(fmt::format("Your Z-score differs from the reference's: at pixel ({}, {}), channel {}, expected "
+                                   "{:.12g}, got {:.12g}",
+                                   first / 3 % w, first / 3 / w, channel_names(3)[first % 3], v.zscore->expected,
+                                   v.zscore->got),
+                       0),
+            0u)
+      << both;
+  EXPECT_NE(both.find("both lanes use the reference's Z-scores, so the E- and M-steps are compared on equal input."),
+            std::string::npos)
+      << both;
+  EXPECT_NE(alone.find("this lane runs on the reference's Z-scores"), std::string::npos) << alone;
+  for (const std::string& sentence : {both, alone}) {  // one sentence each
+    EXPECT_EQ(sentence.find(". "), std::string::npos) << sentence;
+    EXPECT_EQ(sentence.back(), '.') << sentence;
+  }
+}
+
+TEST_F(LaneTest, ARightZscoreWrittenAnotherWayAgreesAndTheReferenceIsNotCheckedAgainstItself) {
+  for (auto steps : std::vector<std::shared_ptr<const Steps>>{std::make_shared<LoopZscore>(), std::make_shared<ReferenceSteps>()}) {
+    Lane lane({"student", steps, {}, {}, {}});
+    start(lane);
+    wait_idle(lane);
+    EXPECT_FALSE(lane.view().zscore) << zscore_sentence(*lane.view().zscore, problem_->image.width, true);
+  }
+}
+
+TEST(ZscoreCompare, AWrongShapeOrANaNIsADifference) {
+  const arma::mat expected = {{0.5, -1.0}, {-0.5, 1.0}};
+  EXPECT_FALSE(compare_zscores(expected + 1e-10, expected));
+  auto m = compare_zscores(expected.rows(0, 0), expected);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(zscore_sentence(*m, 1, true).rfind("Your Z-score returned 1 x 2 for 2 x 2 pixels (it must keep", 0), 0u);
+  arma::mat got = expected;
+  got(1, 1) = NAN;
+  m = compare_zscores(got, expected);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->pixel, 1u);
+  EXPECT_EQ(m->channel, 1u);
+  EXPECT_EQ(m->differing, 1u);
+  // A value of 1000 may be off by 1e-9 x 1001: the tolerance scales as the tracer's diff does.
+  got = expected;
+  got(0, 0) = 1000;
+  const arma::mat big = got;
+  got(0, 0) += 5e-7;
+  EXPECT_FALSE(compare_zscores(got, big));
+  got(0, 0) += 1e-6;
+  EXPECT_TRUE(compare_zscores(got, big));
+}
+
+TEST(SessionSideBySide, AWrongZscoreIsSaidAndTheEAndMStepsAreComparedOnEqualInput) {
+  Settings settings;
+  settings.mode = Mode::both;
+  Session s(
+      settings, [] { return Implementation{"reference", std::make_shared<ReferenceSteps>(), {}, {}, {}}; },
+      [] { return Implementation{"student", std::make_shared<SampleStdZscore>(), {}, {}, {}}; });
+  s.reset();
+  wait_idle(s);
+  for (Lane* l : s.lanes()) l->step(1);
+  wait_idle(s);
+  const auto d = s.diff();
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->agree);  // the same E- and M-steps on the same (the reference's) Z-scores
+  EXPECT_FALSE(s.lanes()[0]->view().zscore);
+  EXPECT_TRUE(s.lanes()[1]->view().zscore);
+  EXPECT_EQ(diff_headline(*d, true), "Your E- and M-steps agree with the reference's on every half-step so far (the tracer's diff).");
+  EXPECT_EQ(diff_headline(*d, false).rfind("Yours and the reference agree on every half-step", 0), 0u);
 }
 
 TEST(SessionSettings, HeldOnceChosenValuesArePendingUntilReset) {

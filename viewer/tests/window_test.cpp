@@ -304,6 +304,45 @@ TEST_F(ViewerWindow, ATraceWithANegativeVarianceIsRefusedInOneSentence) {
   EXPECT_EQ(std::count(own.begin(), own.end(), '\n'), 1) << r.err;  // Mesa may write a line of its own first
 }
 
+// A real submission (the solution, its Z-score dividing by N - 1) compiled and run in the
+// sandbox: both lanes step on the reference's Z-scores, so the E- and M-steps agree; the diff
+// panel and, alone, the sidebar say in one sentence that the Z-score differs and where.
+TEST_F(ViewerWindow, ASubmissionsNMinusOneZscoreIsSaidSideBySideAndAlone) {
+  const std::filesystem::path sub = dir / "submission";
+  std::filesystem::create_directories(sub);
+  for (const auto& e : std::filesystem::directory_iterator(GMMLAB_SOLUTION_DIR))
+    std::filesystem::copy_file(e.path(), sub / e.path().filename());
+  std::string zscore = testing::read_file(sub / "zscore.cpp");
+  const std::string population = "arma::stddev(raw, 1, 0)";
+  ASSERT_NE(zscore.find(population), std::string::npos) << "the solution's Z-score changed; update this test";
+  zscore.replace(zscore.find(population), population.size(), "arma::stddev(raw, 0, 0)");
+  testing::write_file(sub / "zscore.cpp", zscore);
+
+  CommandResult r = viewer({"--impl", "both", "--student", sub.string(), "--state-file", "state.json", "--script",
+                            "step; screenshot both.png"},
+                           dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json s = state();
+  ASSERT_EQ(s["lanes"].size(), 2u);
+  EXPECT_EQ(s["lanes"][1]["shown"], "M-step 1");
+  const std::string both = s["lanes"][1]["zscore"];
+  EXPECT_EQ(both.rfind("Your Z-score differs from the reference's: at pixel (", 0), 0u) << both;
+  EXPECT_NE(both.find("both lanes use the reference's Z-scores, so the E- and M-steps are compared on equal input."),
+            std::string::npos)
+      << both;
+  EXPECT_EQ(s["lanes"][0]["zscore"], "");
+  EXPECT_EQ(s["diff"], "Your E- and M-steps agree with the reference's on every half-step so far (the tracer's diff).");
+
+  r = viewer({"--impl", "student", "--student", sub.string(), "--state-file", "state.json", "--script", "estep"},
+             dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  s = state();
+  ASSERT_EQ(s["lanes"].size(), 1u);
+  const std::string alone = s["lanes"][0]["zscore"];
+  EXPECT_EQ(alone.substr(0, alone.find(';')), both.substr(0, both.find(';'))) << alone;  // the same pixel and values
+  EXPECT_NE(alone.find("this lane runs on the reference's Z-scores"), std::string::npos) << alone;
+}
+
 #if GMMLAB_CLI_RUNS_SKELETON
 TEST_F(ViewerWindow, SideBySideTheSkeletonsTodoIsShownAndTheReferenceGoesOn) {
   const CommandResult r = viewer({"--impl", "both", "--state-file", "state.json", "--script",
