@@ -451,11 +451,13 @@ void Lane::measure_last_m_step() {
   try {
     // Block by block, so that no N x K matrix is held; blocks of the panels' size, since a
     // sandboxed student's every call starts a process (12 MP: 12 calls, not 183 taking 15 s).
+    // Only the log-likelihood part is asked for: a sandboxed student answers it with its own
+    // log_likelihood() and sends back one number, not the block's responsibilities.
     const arma::mat& x = problem_->x;
     for (arma::uword first = 0; first < x.n_rows && !cancel_; first += kPanelBlock)
-      sum += impl_.steps->e_step(x.rows(first, std::min(x.n_rows, first + kPanelBlock) - 1), m).log_likelihood;
+      sum += impl_.steps->log_likelihood_of(x.rows(first, std::min(x.n_rows, first + kPanelBlock) - 1), m);
   } catch (const std::exception&) {
-    sum = NAN;  // a student E-step that fails: the curve goes without this point
+    sum = NAN;  // a student log-likelihood that fails: the curve goes without this point
   }
   std::lock_guard lock(m_);
   if (!cancel_ && std::isfinite(sum)) view_.history.back().new_log_likelihood = sum;
