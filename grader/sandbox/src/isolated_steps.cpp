@@ -45,6 +45,7 @@ struct Outcome {
   int wait_status = 0;   // the worker's, when it ended by itself
   bool ended_by_itself = false;
   int exec_error = 0;    // the worker could not be started at all
+  bool reported = true;  // false: the supervisor ended without its report (Supervised::Report)
 };
 
 // A call's scratch folder (the worker's working folder, HOME and TMPDIR), removed with
@@ -170,6 +171,7 @@ class Call {
     outcome.ended_by_itself = report.ended_by_itself;
     outcome.wait_status = report.wait_status;
     outcome.exec_error = report.exec_error;
+    outcome.reported = report.reported;
     return outcome;
   }
 
@@ -406,6 +408,11 @@ std::string call_worker(const std::filesystem::path& program, const SandboxLimit
   if (o.exec_error != 0)
     throw Error(fmt::format("cannot run the student worker {} in the sandbox: {}", program.string(),
                             std::strerror(o.exec_error)));
+  // Not the student's doing: the sandbox itself could not set the call up.
+  if (!o.reported && o.how != Outcome::How::answered && o.how != Outcome::How::cancelled)
+    throw Error(fmt::format("the sandbox could not run the student worker {}: its supervising process ended "
+                            "without saying how the call went (too few open files allowed? see `ulimit -n`)",
+                            program.string()));
   switch (o.how) {
     case Outcome::How::cancelled:
       throw Cancelled(fmt::format("{} was cancelled", who));

@@ -275,6 +275,10 @@ void run_jobs(std::vector<Job*> jobs, int parallel, const fs::path& work_dir, co
   auto ended = [&](Running& r, bool timed_out) {
     const Supervised::Report report = r.program->finish();
     Job& job = *r.job;
+    if (!report.reported)
+      throw Error(fmt::format("the sandbox could not run the compiler {}: its supervising process ended without "
+                              "saying how the compile went (too few open files allowed? see `ulimit -n`)",
+                              job.argv[0]));
     if (report.exec_error != 0)
       throw Error(fmt::format("cannot run the compiler {} in the sandbox: {}; build_submission uses the compiler "
                               "this build was made with",

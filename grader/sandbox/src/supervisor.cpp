@@ -6,10 +6,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -54,6 +56,7 @@ namespace {
 // Fixed descriptor numbers in the supervisor, above anything the grader is likely to use and
 // apart from the Confinement's own; everything else is closed.
 constexpr int kMaxFds = 4, fd_first = 1000, fd_stop = 1010, fd_status = 1011;
+constexpr rlim_t kFdRoom = 4096;  // open files the supervisor asks for: the numbers above and room to move them
 
 struct Plan {
   const char* program;
@@ -117,9 +120,19 @@ void kill_children() {
   sources[n] = status, targets[n++] = fd_status;
   if (plan.confinement->landlock_fd() >= 0) sources[n] = plan.confinement->landlock_fd(), targets[n++] = Confinement::kLandlockFd;
   if (seccomp >= 0) sources[n] = seccomp, targets[n++] = Confinement::kSeccompFd;
+  // Moved above every target first, so that no dup2 below closes a source still to be moved.
+  // The numbers need room: a login shell's soft limit of 1024 open files leaves too little
+  // (every dup failed, and the program never ran), and any process may raise it to the hard one.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < kFdRoom) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, kFdRoom);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   int moved[kMaxFds + 4];
-  for (int i = 0; i < n; ++i) moved[i] = ::fcntl(sources[i], F_DUPFD, 2000);
-  for (int i = 0; i < n; ++i) ::dup2(moved[i], targets[i]);
+  for (int i = 0; i < n; ++i)
+    if ((moved[i] = ::fcntl(sources[i], F_DUPFD, fd_status + 1)) < 0) ::_exit(125);  // no report: see finish()
+  for (int i = 0; i < n; ++i)
+    if (::dup2(moved[i], targets[i]) < 0) ::_exit(125);
   ::close_range(3, Confinement::kLandlockFd - 1, 0);
   ::close_range(Confinement::kSeccompFd + 1, fd_first - 1, 0);
   ::close_range(fd_first + plan.fd_count, fd_stop - 1, 0);
@@ -209,7 +222,8 @@ Supervised::Report Supervised::finish() {
   finished_ = true;
   stop_.reset();  // the supervisor kills and reaps everything, then reports
   std::int32_t report[3] = {0, 0, 0};
-  for (std::size_t got = 0; got < sizeof report;) {
+  std::size_t got = 0;
+  while (got < sizeof report) {
     const ssize_t r = ::read(status_.get(), reinterpret_cast<char*>(report) + got, sizeof report - got);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) break;
@@ -218,7 +232,7 @@ Supervised::Report Supervised::finish() {
   int ignored = 0;
   while (::waitpid(supervisor_, &ignored, 0) < 0 && errno == EINTR) {
   }
-  report_ = {report[0] != 0, report[1], report[2]};
+  report_ = {report[0] != 0, report[1], report[2], got == sizeof report};
   return report_;
 }
 

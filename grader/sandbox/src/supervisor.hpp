@@ -57,6 +57,9 @@ class Supervised {
     bool ended_by_itself = false;  // false: stopped by finish() before it ended
     int wait_status = 0;           // its wait status (with bubblewrap: as if it ran alone)
     int exec_error = 0;            // errno when it could not be started at all
+    // false: the supervisor ended without its report (it could not set the program up, or was
+    // killed): nothing above is known, and the program may never have run.
+    bool reported = true;
   };
 
   // Starts the program `confinement.argv()` + `argv` in `cwd`. `fds[i]` becomes the program's

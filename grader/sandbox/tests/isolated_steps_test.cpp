@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -249,6 +250,53 @@ TEST(IsolatedSteps, EachPartIsCalledOnItsOwnAndAHungPartBlocksOnlyWhatRunsIt) {
                "the student E-step was not called: it runs the student responsibilities(), which took longer than "
                "1 s on 2 inputs already");
   EXPECT_EQ(isolated.log_likelihood_of(x, m), expected) << "log_likelihood() is still called";
+}
+
+// A login shell allows 1024 open files (soft limit); the supervisor's fixed descriptor numbers
+// need more room, which it takes up to the hard limit. Where even the hard limit is too low the
+// call is the sandbox's error, never a student failure or, as it was, a compile that "worked"
+// without running. Each case in a child process: a hard limit cannot be raised again.
+TEST(IsolatedSteps, ASoftLimitOf1024OpenFilesStillRuns) {
+  EXPECT_EXIT(
+      {
+        rlimit files{};
+        ::getrlimit(RLIMIT_NOFILE, &files);
+        files.rlim_cur = std::min<rlim_t>(1024, files.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &files);
+        const IsolatedSteps isolated(worker("skeleton"), test_limits());
+        try {
+          (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones));
+        } catch (const NotImplemented&) {
+          std::_Exit(0);  // the skeleton's worker ran and answered
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "%s\n", e.what());
+        }
+        std::_Exit(1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(IsolatedSteps, AHardLimitTooLowForTheSandboxIsItsErrorNotTheStudents) {
+  EXPECT_EXIT(
+      {
+        rlimit files{};
+        files.rlim_cur = files.rlim_max = 100;
+        if (::setrlimit(RLIMIT_NOFILE, &files) != 0) std::_Exit(3);
+        const IsolatedSteps isolated(worker("skeleton"), test_limits());
+        try {
+          (void)isolated.zscore(arma::mat(10, 3, arma::fill::ones));
+        } catch (const StudentCodeFailed& e) {
+          std::fprintf(stderr, "a student failure: %s\n", e.what());
+          std::_Exit(1);
+        } catch (const NotImplemented&) {
+          std::_Exit(2);
+        } catch (const Error& e) {
+          std::fprintf(stderr, "%s\n", e.what());
+          std::_Exit(0);
+        }
+        std::_Exit(4);
+      },
+      ::testing::ExitedWithCode(0), "its supervising process ended without saying how the call went");
 }
 
 TEST(IsolatedSteps, ATwentyGigabyteAllocationRunsOutOfMemoryInTheWorker) {
