@@ -179,6 +179,7 @@ void App::write_state() {
     lane["new_log_likelihood"] = r && r->new_log_likelihood ? nlohmann::json(*r->new_log_likelihood) : nlohmann::json();
     lane["labels_changed"] = r && r->labels_changed ? nlohmann::json(*r->labels_changed) : nlohmann::json();
   }
+  s["curve_note"] = curve_fall_note(views_);
   // The diff panel's first line, as drawn (the tracer's diff is cached by the session).
   if (views_.size() == 2) {
     const auto d = session_.diff();

@@ -291,6 +291,21 @@ std::vector<std::pair<int, double>> gains_of(const LaneView& v) {
 
 }  // namespace
 
+std::string curve_fall_note(const std::vector<LaneView>& views) {
+  bool fell = false, fell_far = false;
+  for (const LaneView& v : views) {
+    double scale = 0;  // the size of L, for a fall's relative size
+    for (const CurvePoint& p : curve_of(v)) scale = std::max(scale, std::abs(p.ll));
+    for (const auto& [it, g] : gains_of(v)) {
+      fell |= g < 0;
+      // The ridge lowers L by about 5e-11 of its size an iteration, rounding by far less.
+      fell_far |= g < -1e-6 * scale;
+    }
+  }
+  if (fell_far) return "red: L fell, more than the ridge or rounding can: a step is wrong (gmmlab grade says which)";
+  return fell ? "red: L fell, by the covariance ridge or rounding (viewer/README.md)" : "";
+}
+
 void CurvePanel::draw(const Scene& s, const Box& box) {
   if (!s.problem || s.views.empty()) return;
   begin_box("loglik", box, true, ImGuiWindowFlags_NoScrollbar);
@@ -310,14 +325,14 @@ void CurvePanel::draw(const Scene& s, const Box& box) {
   std::vector<std::vector<CurvePoint>> curves;
   std::vector<std::vector<std::pair<int, double>>> gains;
   double lo = INFINITY, hi = -INFINITY, last = 1;
-  bool fell = false;
+  const std::string fall_note = curve_fall_note(s.views);
+  const bool fell = !fall_note.empty();
   for (const LaneView& v : s.views) {
     curves.push_back(curve_of(v));
     gains.push_back(gains_of(v));
     if (!gain)
       for (const CurvePoint& p : curves.back()) lo = std::min(lo, p.ll), hi = std::max(hi, p.ll), last = std::max(last, p.x);
     for (const auto& [it, g] : gains.back()) {
-      fell |= g < 0;
       if (gain && g != 0) lo = std::min(lo, std::log10(std::abs(g))), hi = std::max(hi, std::log10(std::abs(g)));
       last = std::max(last, double(it));
     }
@@ -395,7 +410,7 @@ void CurvePanel::draw(const Scene& s, const Box& box) {
   }
   if (fell)
     dl->AddText(ImVec2(p0.x, p1.y + line + 4), red,
-                "red: L fell, by the covariance ridge or rounding (viewer/README.md)");
+                fall_note.c_str());
   ImGui::EndChild();
 }
 

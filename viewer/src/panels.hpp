@@ -52,6 +52,11 @@ class CurvePanel : public Panel {
   void draw(const Scene& s, const Box& box) override;
 };
 
+// The line under the curve when L fell in some lane's iteration: "" when it never fell; a fall
+// the ridge or rounding explains (within 1e-6 of L, the bound `gmmlab segment` warns at); or a
+// fall larger than that, which a wrong step makes. Also in the state file ("curve_note").
+std::string curve_fall_note(const std::vector<LaneView>& views);
+
 // π, N, μ, Σ of the half-step shown, what it changed highlighted, and the two formulas.
 class ParameterTablePanel : public Panel {
  public:

@@ -343,6 +343,27 @@ TEST_F(ViewerWindow, ASubmissionsNMinusOneZscoreIsSaidSideBySideAndAlone) {
   EXPECT_NE(alone.find("this lane runs on the reference's Z-scores"), std::string::npos) << alone;
 }
 
+// A submission whose covariances are divided by N, not N_k (grader/tests/submissions): its L falls
+// by far more than the ridge or rounding can, and the curve's note says a step is wrong; the
+// reference alone rises, and no note is shown.
+TEST_F(ViewerWindow, ALargeFallOfLIsCalledAWrongStepNotTheRidge) {
+  const std::filesystem::path sub = dir / "submission";
+  std::filesystem::create_directories(sub);
+  for (const auto& e : std::filesystem::directory_iterator(GMMLAB_SOLUTION_DIR))
+    std::filesystem::copy_file(e.path(), sub / e.path().filename());
+  std::filesystem::copy_file(std::filesystem::path(GMMLAB_PLANTED_DIR) / "cov_divided_by_n" / "m_step.cpp",
+                             sub / "m_step.cpp", std::filesystem::copy_options::overwrite_existing);
+  CommandResult r = viewer({"--impl", "both", "--student", sub.string(), "--state-file", "state.json", "--script",
+                            "step; step; estep"},
+                           dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(state()["curve_note"],
+            "red: L fell, more than the ridge or rounding can: a step is wrong (gmmlab grade says which)");
+  r = viewer({"--impl", "reference", "--state-file", "state.json", "--script", "step; step; estep"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(state()["curve_note"], "");
+}
+
 #if GMMLAB_CLI_RUNS_SKELETON
 TEST_F(ViewerWindow, SideBySideTheSkeletonsTodoIsShownAndTheReferenceGoesOn) {
   const CommandResult r = viewer({"--impl", "both", "--state-file", "state.json", "--script",
