@@ -302,7 +302,7 @@ std::string curve_fall_note(const std::vector<LaneView>& views) {
       fell_far |= g < -1e-6 * scale;
     }
   }
-  if (fell_far) return "red: L fell, more than the ridge or rounding can: a step is wrong (gmmlab grade says which)";
+  if (fell_far) return "red: L fell by more than the ridge or rounding can: a step is wrong";
   return fell ? "red: L fell, by the covariance ridge or rounding (viewer/README.md)" : "";
 }
 

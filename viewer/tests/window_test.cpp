@@ -358,7 +358,7 @@ TEST_F(ViewerWindow, ALargeFallOfLIsCalledAWrongStepNotTheRidge) {
                            dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(state()["curve_note"],
-            "red: L fell, more than the ridge or rounding can: a step is wrong (gmmlab grade says which)");
+            "red: L fell by more than the ridge or rounding can: a step is wrong");
   r = viewer({"--impl", "reference", "--state-file", "state.json", "--script", "step; step; estep"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(state()["curve_note"], "");
