@@ -2,6 +2,8 @@
 // way is never taken for a mistake, and the variants are far apart on the grader's inputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "gmmlab/explain.hpp"
 #include "gmmlab/gaussian.hpp"
 #include "gmmlab/mistakes.hpp"
@@ -35,7 +37,7 @@ TEST(Mistakes, EveryVariantIsRecognisedAsItself) {
   for (const auto& m : mistakes::catalogue()) {
     SCOPED_TRACE(std::string(m.id));
     std::optional<mistakes::Mistake> found;
-    switch (m.part) {
+    switch (m.part()) {
       case mistakes::Part::zscore: found = mistakes::recognise_zscore(in.raw, mistakes::wrong_zscore(m.id, in.raw)); break;
       case mistakes::Part::gamma: found = mistakes::recognise_gamma(in.a, mistakes::wrong_gamma(m.id, in.a)); break;
       case mistakes::Part::log_likelihood:
@@ -54,8 +56,53 @@ TEST(Mistakes, EveryVariantIsRecognisedAsItself) {
         break;
     }
     ASSERT_TRUE(found.has_value());
-    // Two ids may share words (Sigma unweighted, divided by N or by N_k): same name, same hint.
-    EXPECT_EQ(found->name, m.name);
+    EXPECT_EQ(found->id, m.id);
+  }
+}
+
+// No two mistakes share words: a student told one name must be able to tell which it is.
+TEST(Mistakes, EveryMistakeHasItsOwnNameAndHint) {
+  const auto& all = mistakes::catalogue();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    for (std::size_t j = i + 1; j < all.size(); ++j) {
+      EXPECT_NE(all[i].id, all[j].id);
+      EXPECT_NE(all[i].name, all[j].name) << all[i].id << " and " << all[j].id;
+      EXPECT_NE(all[i].hint, all[j].hint) << all[i].id << " and " << all[j].id;
+    }
+}
+
+// Each mistake written as a student would write it (planted_steps.cpp, not the detector's own
+// formula) is recognised as itself: the catalogue cannot grow an entry nobody planted.
+TEST(Mistakes, EveryPlantableMistakeWrittenInLoopsIsNamedAsItself) {
+  const Inputs in = inputs();
+  const arma::mat new_means = ReferenceSteps().m_step(in.x, in.gamma).means;
+  arma::mat far_x = in.x;
+  far_x.row(0) += 200;  // a pixel far from every component, where a missing shift shows
+  const arma::mat far_a = weighted_log_densities(far_x, in.m);
+  const auto plantable = grader_tests::plantable_mistakes();
+  for (const auto& m : mistakes::catalogue()) {
+    SCOPED_TRACE(std::string(m.id));
+    if (std::find(plantable.begin(), plantable.end(), m.id) == plantable.end()) {
+      EXPECT_EQ(m.id, "cov-old-mean");  // the one a lab submission cannot make (see planted_steps.hpp)
+      continue;
+    }
+    const auto planted = grader_tests::loop_steps(std::string(m.id));
+    std::optional<mistakes::Mistake> found;
+    switch (m.part()) {
+      case mistakes::Part::zscore: found = mistakes::recognise_zscore(in.raw, planted->zscore(in.raw)); break;
+      case mistakes::Part::gamma: found = mistakes::recognise_gamma(far_a, planted->gamma_of(far_x, in.m)); break;
+      case mistakes::Part::log_likelihood:
+        found = mistakes::recognise_log_likelihood(far_a, planted->log_likelihood_of(far_x, in.m));
+        break;
+      case mistakes::Part::means: found = mistakes::recognise_means(in.x, in.gamma, planted->means_of(in.x, in.gamma)); break;
+      case mistakes::Part::covariances:
+        found = mistakes::recognise_covariances(in.x, in.gamma, new_means, in.old.means,
+                                                planted->covariances_of(in.x, in.gamma, new_means));
+        break;
+      case mistakes::Part::priors: found = mistakes::recognise_priors(in.gamma, planted->priors_of(in.x, in.gamma)); break;
+    }
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->id, m.id);
   }
 }
 

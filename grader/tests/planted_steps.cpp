@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "gmmlab/gaussian.hpp"
+#include "gmmlab/mistakes.hpp"
 
 namespace gmmlab::grader_tests {
 
@@ -111,6 +112,8 @@ class LoopSteps final : public Steps {
         for (arma::uword j = 0; j < d; ++j) means(c, j) += gamma(i, c) * x(i, j);
       if (!is("means-not-divided")) means.row(c) /= is("means-divided-by-n") ? double(n) : nk;
     }
+    // As `arma::mat means(d, k)` filled as means(j, c) would give it: one column per component.
+    if (is("means-transposed")) return means.t();
     return means;
   }
 
@@ -213,11 +216,10 @@ std::unique_ptr<Steps> loop_steps(const std::string& mistake) { return std::make
 std::unique_ptr<Steps> alternative_steps() { return std::make_unique<AlternativeSteps>(); }
 
 std::vector<std::string> plantable_mistakes() {
-  return {"zscore-n-minus-1",   "zscore-all-channels",  "zscore-not-scaled",   "gamma-no-max-shift", "gamma-unshifted-log-total",
-          "gamma-wrong-axis",   "gamma-not-normalised", "ll-no-max-shift",     "ll-forgot-log",
-          "ll-log-of-total",    "ll-mean-over-pixels",  "ll-sum-of-log-terms", "means-not-divided",
-          "means-divided-by-n", "cov-not-weighted",     "cov-not-weighted-nk", "cov-divided-by-n",
-          "cov-divided-by-nk-minus-1", "cov-not-divided", "priors-not-divided", "priors-uniform"};
+  std::vector<std::string> ids;
+  for (const auto& m : mistakes::catalogue())
+    if (m.id != "cov-old-mean") ids.emplace_back(m.id);
+  return ids;
 }
 
 }  // namespace gmmlab::grader_tests

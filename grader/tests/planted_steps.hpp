@@ -13,7 +13,9 @@ namespace gmmlab::grader_tests {
 
 std::unique_ptr<Steps> loop_steps(const std::string& planted_mistake = "");  // "" for the correct one
 std::unique_ptr<Steps> alternative_steps();
-// The mistake ids loop_steps can plant (each one of gmmlab::mistakes::catalogue()).
+// The mistake ids loop_steps can plant: every one of gmmlab::mistakes::catalogue() but
+// cov-old-mean, which a lab submission cannot make (covariances() is given the new means and
+// never sees the old ones).
 std::vector<std::string> plantable_mistakes();
 
 }  // namespace gmmlab::grader_tests

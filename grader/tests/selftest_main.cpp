@@ -36,7 +36,7 @@ void expect(bool ok, const std::string& what) {
 
 // The exercises a mistake may cost points in.
 std::set<std::string> exercises_hit_by(const std::string& id) {
-  switch (mistakes::by_id(id).part) {
+  switch (mistakes::by_id(id).part()) {
     case mistakes::Part::zscore: return {"zscore"};
     case mistakes::Part::gamma:
     case mistakes::Part::log_likelihood: return {"estep", "em"};
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
              fmt::format("planted mistake {} lost points in {} (exercise {})", planted, r.check->id, r.check->exercise));
     expect(recognised.contains(planted), fmt::format("the detector did not name planted mistake {}", planted));
     for (const auto& id : recognised)
-      expect(id == planted || mistakes::by_id(id).name == mistakes::by_id(planted).name,
+      expect(id == planted,
              fmt::format("planted mistake {} was also taken for {}", planted, id));
   }
   return failures == 0 ? 0 : 1;
