@@ -100,24 +100,13 @@ std::vector<OutputFile> check_reports(const GradeOptions& o, const fs::path& sub
   return reports;
 }
 
-// An exercise's name in the rubric (grader/rubric.toml) and after --only.
-const char* rubric_name(Exercise e) {
-  switch (e) {
-    case Exercise::zscore: return "zscore";
-    case Exercise::e_step: return "estep";
-    case Exercise::m_step: return "mstep";
-  }
-  return "?";
-}
-
-// Which exercise a rubric check grades, in the sandbox's terms (em checks: none of one file).
-std::optional<Exercise> exercise_of(const std::string& name) { return from_name(name, kExercises, rubric_name); }
-
 int run_grade(const GradeOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   // Everything the command line says is checked before anything runs or is written.
-  if (!o.only.empty() && std::ranges::find(grader::exercise_names(), o.only) == grader::exercise_names().end())
-    throw UsageError(fmt::format("--only is '{}'; give one of zscore, estep, mstep, em", o.only));
+  const std::optional<grader::Section> only = grader::section_named(o.only);
+  if (!o.only.empty() && !only)
+    throw UsageError(fmt::format("--only is '{}'; give one of {}", o.only,
+                                 name_choices(grader::kSections, grader::section_name)));
   // Limits that would fail every check as if the student were at fault are refused.
   auto megabytes = [](long long mb) { return mb < 0 ? std::size_t(0) : static_cast<std::size_t>(mb); };
   const SandboxLimits limits{o.timeout, megabytes(o.memory), megabytes(o.processes)};
@@ -162,7 +151,7 @@ int run_grade(const GradeOptions& o) {
   // Not a note: notes reach every report, and a student must not see the seed before the due date.
   if (o.hidden) fmt::print("Hidden checks drawn from seed {} (replay with --seed {}).\n", seed, seed);
 
-  const grader::Selection selection{o.only, o.hidden};
+  const grader::Selection selection{only, o.hidden};
   for (const auto* c : grader::selected_checks(rubric, selection)) header.max_score += c->points;
 
   const IsolatedSteps student(build.worker, limits, "student");
@@ -186,7 +175,7 @@ int run_grade(const GradeOptions& o) {
       },
       [&](const grader::CheckResult& r) {
         grader::CheckResult shown_result = hints.shorten(r);
-        const auto e = exercise_of(r.check->exercise);
+        const auto e = grader::exercise_of(r.check->section);
         if (!r.passed() && e && broken.contains(*e))
           shown_result.failures.insert(shown_result.failures.begin(),
                                        fmt::format("{} does not compile (see above): graded as the skeleton", exercise_file(*e)));
@@ -198,7 +187,7 @@ int run_grade(const GradeOptions& o) {
       });
   (void)results;
   const double total = grader::total_score(done);
-  if (o.hidden || o.only.empty() == false)
+  if (o.hidden || only)
     fmt::print("Total: {}/{}\n", grader::format_points(total), grader::format_points(header.max_score));
   else
     fmt::print("Total: {}/{} (the public checks; hidden checks worth {} more run when your instructor grades)\n",
@@ -216,7 +205,7 @@ void add_grade_command(CLI::App& app, int& exit_code) {
       "grade", "Grade a submission folder (default: this checkout's student/) check by check, out of 100 "
                "(exit 0 graded, 1 could not grade, 2 bad command line)");
   c->add_option("SUBMISSION", o->submission, "Folder holding zscore.cpp, e_step.cpp, m_step.cpp (default: student/)");
-  c->add_option("--only", o->only, "Only one exercise: zscore, estep, mstep or em");
+  c->add_option("--only", o->only, "Only one exercise: " + name_choices(grader::kSections, grader::section_name));
   c->add_flag("--verbose", o->verbose, "Show every case each check compared, and its tolerance");
   c->add_option("--json", o->json, "Also write Gradescope's results.json here");
   c->add_option("--junit", o->junit, "Also write JUnit XML here");

@@ -60,7 +60,7 @@ enum class Reader { terminal, hosted };
 std::string replay_command(const CheckResult& r, const ReportHeader& h, Reader reader) {
   std::string cmd = "gmmlab grade";
   if (reader == Reader::terminal && !h.submission_argument.empty()) cmd += fmt::format(" {}", shell_quoted(h.submission_argument));
-  cmd += fmt::format(" --only {} --verbose", r.check->exercise);
+  cmd += fmt::format(" --only {} --verbose", section_name(r.check->section));
   if (r.check->hidden && h.hidden_seed) cmd += fmt::format(" --hidden --seed {}", *h.hidden_seed);
   return cmd;
 }

@@ -127,7 +127,7 @@ std::vector<const RubricCheck*> selected_checks(const Rubric& rubric, const Sele
   std::vector<const RubricCheck*> out;
   for (const auto& c : rubric.checks) {
     if (c.hidden && !selection.hidden) continue;
-    if (!selection.only.empty() && c.exercise != selection.only) continue;
+    if (selection.only && c.section != *selection.only) continue;
     out.push_back(&c);
   }
   return out;

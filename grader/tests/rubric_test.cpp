@@ -36,7 +36,7 @@ TEST(Rubric, ParsesEveryKey) {
   const RubricCheck& c = r.checks[0];
   EXPECT_EQ(c.id, "Suite.Test");
   EXPECT_EQ(c.title, "A \"quoted\" title");
-  EXPECT_EQ(c.exercise, "estep");
+  EXPECT_EQ(c.section, grader::Section::estep);
   EXPECT_DOUBLE_EQ(c.points, 2.5);
   EXPECT_TRUE(c.hidden);
   EXPECT_TRUE(c.partial);

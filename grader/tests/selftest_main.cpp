@@ -34,15 +34,15 @@ void expect(bool ok, const std::string& what) {
   }
 }
 
-// The exercises a mistake may cost points in.
-std::set<std::string> exercises_hit_by(const std::string& id) {
+// The sections a mistake may cost points in: its exercise's, and EM's for the half-steps.
+std::set<grader::Section> sections_hit_by(const std::string& id) {
   switch (mistakes::by_id(id).part()) {
-    case mistakes::Part::zscore: return {"zscore"};
+    case mistakes::Part::zscore: return {grader::Section::zscore};
     case mistakes::Part::gamma:
-    case mistakes::Part::log_likelihood: return {"estep", "em"};
+    case mistakes::Part::log_likelihood: return {grader::Section::estep, grader::Section::em};
     case mistakes::Part::means:
     case mistakes::Part::covariances:
-    case mistakes::Part::priors: return {"mstep", "em"};
+    case mistakes::Part::priors: return {grader::Section::mstep, grader::Section::em};
   }
   return {};
 }
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
 
   const auto& rubric = grader::built_in_rubric();
   expect(rubric.total() == 100, fmt::format("the rubric totals {}, not 100", rubric.total()));
-  const auto results = grader::run_checks(rubric, {steps, &reference, 12345}, {"", true}, nullptr, nullptr);
+  const auto results = grader::run_checks(rubric, {steps, &reference, 12345}, {std::nullopt, true}, nullptr, nullptr);
   expect(results.size() == rubric.checks.size(), "every rubric check ran");
 
   double total = 0;
@@ -102,10 +102,11 @@ int main(int argc, char** argv) {
                fmt::format("{}: the skeleton's failure should be the friendly TODO line, got: {}", r.check->id, f));
   } else {
     expect(total < 100, fmt::format("planted mistake {} should lose points", planted));
-    const auto allowed = exercises_hit_by(planted);
+    const auto allowed = sections_hit_by(planted);
     for (const auto& r : results)
-      expect(r.score == r.check->points || allowed.contains(r.check->exercise),
-             fmt::format("planted mistake {} lost points in {} (exercise {})", planted, r.check->id, r.check->exercise));
+      expect(r.score == r.check->points || allowed.contains(r.check->section),
+             fmt::format("planted mistake {} lost points in {} (section {})", planted, r.check->id,
+                         grader::section_name(r.check->section)));
     expect(recognised.contains(planted), fmt::format("the detector did not name planted mistake {}", planted));
     for (const auto& id : recognised)
       expect(id == planted,

@@ -12,16 +12,30 @@
 // Keys a check must have: title, exercise (zscore|estep|mstep|em), file, function, points,
 // visibility (public|hidden), partial (true: credit in proportion to the cases passed),
 // tolerance (a number, 0 when the check is exact) and why (the tolerance's reason).
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "gmmlab/errors.hpp"
+
 namespace gmmlab::grader {
+
+// What a check grades and what --only selects: one of the three exercises, or EM run whole
+// with them. Named as in rubric.toml and on the command line (zscore, estep, mstep, em).
+enum class Section { zscore, estep, mstep, em };
+inline constexpr std::array kSections{Section::zscore, Section::estep, Section::mstep, Section::em};
+const char* section_name(Section s);
+std::optional<Section> section_named(std::string_view name);  // none for any other word
+// The exercise (the student file) a section grades; none for em, which runs all three.
+std::optional<Exercise> exercise_of(Section s);
+Section section_of(Exercise e);
 
 struct RubricCheck {
   std::string id;        // "ZScore.MeanZeroPopulationStdOne": the GoogleTest test's full name
   std::string title;     // "Z-score: mean 0 and population std 1"
-  std::string exercise;  // zscore, estep, mstep or em (what --only selects)
+  Section section = Section::zscore;
   std::string file;      // "student/e_step.cpp"
   std::string function;  // "responsibilities()"
   double points = 0;
@@ -45,7 +59,5 @@ Rubric load_rubric(const std::filesystem::path& path);
 // student could edit in their copy never changes the marks).
 const Rubric& built_in_rubric();
 
-// The exercise names --only accepts, in order.
-const std::vector<std::string>& exercise_names();
 
 }  // namespace gmmlab::grader

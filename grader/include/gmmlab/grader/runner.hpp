@@ -3,6 +3,7 @@
 // Subject and turns each into a score by the rubric. This process only compares: the
 // student's code is behind subject().student, which `gmmlab grade` makes a sandboxed Steps.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ struct CheckResult {
 };
 
 struct Selection {
-  std::string only;     // empty, or one of exercise_names()
+  std::optional<Section> only;  // none: every section
   bool hidden = false;  // also the hidden checks
 };
 
