@@ -29,7 +29,7 @@ namespace {
 
 struct GradeOptions {
   std::string submission;  // empty: this checkout's student folder
-  std::string only, json, junit;
+  std::string only, json, junit, rubric;
   bool verbose = false, hidden = false;
   double timeout = 10, compile_timeout = kCompileLimits.seconds;
   long long memory = 2048, compile_memory = static_cast<long long>(kCompileLimits.memory_mb);
@@ -118,7 +118,7 @@ int run_grade(const GradeOptions& o) {
   const std::string shown = o.submission.empty() ? std::string("student/") : o.submission;
   check_submission(submission);
   const std::vector<OutputFile> reports = check_reports(o, submission);
-  const grader::Rubric& rubric = grader::built_in_rubric();
+  const grader::Rubric rubric = o.rubric.empty() ? grader::built_in_rubric() : grader::instructor_rubric(o.rubric);
   if (o.hidden && !grader::hidden_checks_built())
     throw Error("this copy of gmmlab was built without the hidden checks (grader/hidden/); run without --hidden");
 
@@ -129,6 +129,10 @@ int run_grade(const GradeOptions& o) {
   // The walls student code runs inside, named before anything of it runs (and in every report).
   const std::string isolation_line = isolation().line();
   fmt::print("Grading {}\n{}\n", shown, isolation_line);
+  // The terminal only: the file is the instructor's, its folder none of a student's business.
+  if (!o.rubric.empty())
+    fmt::print("Rubric: {} ({} checks, {} points in all{})\n", o.rubric, rubric.checks.size(),
+               grader::format_points(rubric.total()), rubric.total() == 100 ? "" : "; the built-in rubric has 100");
   std::fflush(stdout);
   const TempFolder work("grade");
   const SubmissionBuild build = build_submission(submission, work.path(), compile_limits);
@@ -206,6 +210,9 @@ void add_grade_command(CLI::App& app, int& exit_code) {
                "(exit 0 graded, 1 could not grade, 2 bad command line)");
   c->add_option("SUBMISSION", o->submission, "Folder holding zscore.cpp, e_step.cpp, m_step.cpp (default: student/)");
   c->add_option("--only", o->only, "Only one exercise: " + name_choices(grader::kSections, grader::section_name));
+  c->add_option("--rubric", o->rubric,
+                "An edited copy of grader/rubric.toml: its points, visibility, partial credit and tolerances "
+                "(default: the rubric this gmmlab was built with)");
   c->add_flag("--verbose", o->verbose, "Show every case each check compared, and its tolerance");
   c->add_option("--json", o->json, "Also write Gradescope's results.json here");
   c->add_option("--junit", o->junit, "Also write JUnit XML here");

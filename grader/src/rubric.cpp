@@ -181,4 +181,30 @@ const Rubric& built_in_rubric() {
   return r;
 }
 
+Rubric instructor_rubric(const std::filesystem::path& path) {
+  const Rubric given = load_rubric(path);
+  const Rubric& built = built_in_rubric();
+  for (const RubricCheck& c : given.checks) {
+    const RubricCheck* same = built.find(c.id);
+    if (!same)
+      throw Error(fmt::format("{}: check '{}' is not one of this grader's checks; edit a copy of grader/rubric.toml, "
+                              "whose sections are the checks",
+                              path.string(), c.id));
+    auto differs = [&](const char* key, const std::string& was, const std::string& now) {
+      if (was != now)
+        throw Error(fmt::format("{}: check '{}' says {} = \"{}\" but it grades {}; only title, points, visibility, "
+                                "partial, tolerance and why may change",
+                                path.string(), c.id, key, now, was));
+    };
+    differs("exercise", section_name(same->section), section_name(c.section));
+    differs("file", same->file, c.file);
+    differs("function", same->function, c.function);
+  }
+  for (const RubricCheck& c : built.checks)
+    if (!given.find(c.id))
+      throw Error(fmt::format("{} leaves out check '{}'; keep every check (points = 0 to give it no marks)",
+                              path.string(), c.id));
+  return given;
+}
+
 }  // namespace gmmlab::grader

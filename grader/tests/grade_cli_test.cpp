@@ -207,6 +207,34 @@ TEST(GradeCli, AFileThatDoesNotCompileCostsOnlyItsExercise) {
   EXPECT_NE(line_of(r.out, "EM: your E-step with the reference M-step").find(" 3/3"), std::string::npos);
 }
 
+// An instructor's edited rubric at grading time: a hidden check made public runs without
+// --hidden and is visible on Gradescope, changed points change the total, the terminal says
+// which rubric (the students' reports do not: its path is the instructor's).
+TEST(GradeCli, AnInstructorsRubricChangesPointsAndVisibilityWithoutARebuild) {
+  TempDir dir;
+  std::string text = read_file(fs::path(GMMLAB_RUBRIC_FILE));
+  const auto hidden_at = text.find("[HiddenZScore.RandomPixels]");
+  ASSERT_NE(hidden_at, std::string::npos);
+  text.replace(text.find("visibility = \"hidden\"", hidden_at), 21, "visibility = \"public\"");
+  const auto shape_at = text.find("[ZScore.Shape]");
+  text.replace(text.find("points = 2\n", shape_at), 11, "points = 7\n");
+  testing::write_file(dir / "rubric.toml", text);
+  const auto r = grade({kSolution.string(), "--only", "zscore", "--rubric", (dir / "rubric.toml").string(), "--json",
+                        (dir / "results.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Rubric: " + (dir / "rubric.toml").string() + " (27 checks, 105 points in all; the built-in "
+                       "rubric has 100)\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(line_of(r.out, "Z-score: keeps the pixels' shape").find(" 7/7"), std::string::npos) << r.out;
+  EXPECT_NE(line_of(r.out, "Z-score (hidden): pixels from the submission's seed").find(" 3/3"), std::string::npos);
+  EXPECT_NE(r.out.find("Total: 26/26\n"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(read_file(dir / "results.json"));
+  EXPECT_EQ(j["score"], 26);
+  ASSERT_EQ(j["tests"].size(), 6u);
+  EXPECT_EQ(j["tests"][5]["visibility"], "visible");
+  EXPECT_EQ(j.dump().find(dir.path().string()), std::string::npos);  // the instructor's folder is not in it
+}
+
 TEST(GradeCli, BadInputGetsOneSentenceAndNothingIsWritten) {
   TempDir dir;
   fs::create_directories(dir / "empty");
@@ -230,6 +258,10 @@ TEST(GradeCli, BadInputGetsOneSentenceAndNothingIsWritten) {
       {{kSolution.string(), "--timeout", "-1", "--json", json.string()}, 2, "--timeout is -1"},
       {{kSolution.string(), "--memory", "0", "--json", json.string()}, 2, "--memory is 0"},
       {{kSolution.string(), "--bogus"}, 2, "--bogus"},
+      {{kSolution.string(), "--rubric", (dir / "no-rubric.toml").string(), "--json", json.string()}, 1,
+       "no-rubric.toml"},
+      {{kSolution.string(), "--rubric", (dir / "other" / "notes.txt").string(), "--json", json.string()}, 1,
+       "notes.txt line 1"},
   };
   const auto before = snapshot(kSolution);
   for (const auto& c : cases) {

@@ -55,6 +55,14 @@ struct Rubric {
 Rubric parse_rubric(const std::string& text, const std::string& source_name);
 Rubric load_rubric(const std::filesystem::path& path);
 
+// An instructor's edited copy of grader/rubric.toml, given at grading time (`--rubric`): each
+// check's title, points, visibility, partial credit, tolerance and why may change, and the
+// checks may be reordered (the reports follow the file). What a check grades (its exercise,
+// file and function) may not, and every check of the built-in rubric must be there, none
+// other: a check left out would silently drop its points. Points need not total 100 (the
+// reports say out of what). Throws gmmlab::Error naming the file and the check.
+Rubric instructor_rubric(const std::filesystem::path& path);
+
 // The rubric this grader was built with (grader/rubric.toml, compiled in, so that what a
 // student could edit in their copy never changes the marks).
 const Rubric& built_in_rubric();
