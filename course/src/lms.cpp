@@ -270,10 +270,13 @@ DownloadGrouping group_download(const std::vector<DownloadEntry>& all) {
   const bool folders = std::any_of(entries.begin(), entries.end(), [&](const DownloadEntry& e) {
     return e.folder && fits(best, e);
   });
+  const bool folder_each = std::all_of(g.students.begin(), g.students.end(), [](const StudentEntries& s) {
+    return s.entries.size() == 1 && s.handed_in_as.front().empty();
+  });
   g.summary_line = fmt::format("{} download: {} grouped from {}", g.lms, plural(g.students.size(), "student"),
-                               plural(best_count, folders ? "entry" : "file"));
-  if (best == Lms::moodle && folders && best_count == g.students.size())
-    g.summary_line = fmt::format("Moodle download: {}, one folder each", plural(g.students.size(), "student"));
+                               folders ? fmt::format("{} folders and files", best_count) : plural(best_count, "file"));
+  if (folders && folder_each && !g.students.empty())
+    g.summary_line = fmt::format("{} download: {}, one folder each", g.lms, plural(g.students.size(), "student"));
   const auto several = std::count_if(g.students.begin(), g.students.end(), [](const StudentEntries& s) {
     return s.note.rfind("graded the latest of", 0) == 0;
   });
