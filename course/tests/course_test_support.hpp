@@ -79,3 +79,10 @@ inline gmmlab::testing::CommandResult course_grade(const std::filesystem::path& 
   argv.insert(argv.end(), extra.begin(), extra.end());
   return gmmlab::testing::run_command(argv);
 }
+
+// A list as one string, "a|b|", so that a failed comparison shows all of it.
+inline std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + "|";
+  return s;
+}

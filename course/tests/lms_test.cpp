@@ -17,11 +17,6 @@ std::vector<DownloadEntry> files(const std::vector<std::string>& names) {
   for (const std::string& n : names) out.push_back({n, false});
   return out;
 }
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "|";
-  return s;
-}
 }  // namespace
 
 TEST(GroupDownload, CanvasFilesByStudentWithLateAndResubmittedFiles) {
