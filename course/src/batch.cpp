@@ -21,6 +21,8 @@
 
 #include "gmmlab/course/archive.hpp"
 #include "gmmlab/course/gradebook.hpp"
+#include "gmmlab/course/lms.hpp"
+#include "gmmlab/course/roster.hpp"
 #include "gmmlab/course/submissions.hpp"
 #include "gmmlab/errors.hpp"
 #include "gmmlab/output_path.hpp"
@@ -341,7 +343,17 @@ BatchResult grade_batch(const BatchOptions& o) {
   BatchResult result;
   const std::string isolation_line = check_isolation(o);
   const BatchOutputs out = outputs_for(o.gradebook);
-  std::vector<Submission> subs = list_submissions(o.submissions, result.skipped);
+  ClassSubmissions found = read_class_submissions(o.submissions);
+  std::vector<Submission>& subs = found.submissions;
+  result.skipped = found.skipped;
+  result.layout = found.layout_line;
+  // The roster before anything is graded: a bad one stops the batch with nothing written.
+  std::optional<Roster> roster;
+  if (!o.roster.empty()) {
+    std::vector<std::string> ids;
+    for (const Submission& s : subs) ids.push_back(s.id);
+    roster = read_roster(o.roster, ids);
+  }
   if (!fs::is_regular_file(o.grader))
     throw Error(fmt::format("the grader {} does not exist; build gmmlab or give --grader", o.grader.string()));
   std::error_code ec;
@@ -353,6 +365,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   // never a link, FIFO, device or folder, never a submission.
   std::vector<fs::path> inputs{o.submissions};
   for (const Submission& s : subs) inputs.push_back(s.path);
+  if (!o.roster.empty()) inputs.push_back(o.roster);
   check_outputs({{out.gradebook, "-o"}, {out.summary, "the summary"}, {out.histogram, "the histogram"}}, inputs);
   if (fs::exists(out.gradebook) && !o.force && !o.update)
     throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
@@ -369,7 +382,7 @@ BatchResult grade_batch(const BatchOptions& o) {
 
   // Ids twice (alice/ and alice.zip): neither is graded, the instructor decides.
   std::map<std::string, std::vector<std::string>> by_id;
-  for (const Submission& s : subs) by_id[s.id].push_back(s.path.filename().string());
+  for (const Submission& s : subs) by_id[s.id].push_back(s.shown.filename().string());
 
   const std::uint64_t grader_key = options_key(o);
   result.records.resize(subs.size());
@@ -377,7 +390,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   for (std::size_t i = 0; i < subs.size(); ++i) {
     GradeRecord& r = result.records[i];
     r.id = subs[i].id;
-    r.source = subs[i].path.filename().string();
+    r.source = subs[i].shown.filename().string();
     if (by_id[r.id].size() > 1) {
       r.status = status::refused;
       r.note = fmt::format("the id {} is used by {} submissions ({}): keep one and grade again", r.id,
@@ -426,19 +439,17 @@ BatchResult grade_batch(const BatchOptions& o) {
         const fs::path work = work_root / r.id;
         fs::create_directories(work);
         std::vector<std::string> notes;
+        if (!subs[i].note.empty()) notes.push_back(subs[i].note);  // what grouping the download decided
         try {
-          fs::path unpacked = subs[i].path;
-          if (subs[i].archive) {
-            unpack_submission(subs[i].path, work / "unpacked");
-            unpacked = work / "unpacked";
-          }
-          stage_submission(unpacked, work / "submission", notes);
+          stage_submission(handed_in_folder(subs[i], work), work / "submission", notes);
         } catch (const ArchiveRefused& e) {
           r.status = status::refused;
-          r.note = fmt::format("refused: {}", e.what());
+          r.note = subs[i].note;
+          add_note(r, fmt::format("refused: {}", e.what()));
         } catch (const IncompleteSubmission& e) {
           r.status = status::incomplete;
-          r.note = e.what();
+          r.note = subs[i].note;
+          add_note(r, e.what());
         }
         if (!r.status.empty()) {
           r.feedback = notes_header(r);
@@ -468,7 +479,7 @@ BatchResult grade_batch(const BatchOptions& o) {
           continue;
         }
         GradeRecord& r = result.records[it->index];
-        finish(r, it->work, ws, timed_out, o, subs[it->index].path.string());
+        finish(r, it->work, ws, timed_out, o, subs[it->index].shown.string());
         save(r);
         ++result.graded_now;
         ++graded_done;
@@ -494,11 +505,21 @@ BatchResult grade_batch(const BatchOptions& o) {
   }
   fs::remove_all(work_root, ec);
 
+  // Names are joined afresh each run (a saved record has none): the LMS's, then the roster's.
+  for (std::size_t i = 0; i < subs.size(); ++i) result.records[i].name = subs[i].name;
+  ClassFindings findings{result.layout, "", {}};
+  if (roster) {
+    RosterJoin join = join_roster(*roster, result.records);
+    findings.roster = join.line;
+    findings.not_on_roster = std::move(join.not_on_roster);
+  }
+
   // One set, all or nothing: the gradebook never disagrees with its summary or the feedback.
   OutputSet written;
-  for (const GradeRecord& r : result.records) written.add(out.feedback_dir / (r.id + ".txt"), r.feedback);
+  for (const GradeRecord& r : result.records)
+    if (r.status != status::no_submission) written.add(out.feedback_dir / (r.id + ".txt"), r.feedback);
   written.add(out.gradebook, gradebook_csv(result.records));
-  result.summary = isolation_line + "\n" + summarize(result.records, result.skipped, out);
+  result.summary = isolation_line + "\n" + summarize(result.records, result.skipped, out, findings);
   written.add(out.summary, result.summary);
   written.add(out.histogram, histogram_png(result.records));
   written.commit();

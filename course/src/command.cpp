@@ -51,17 +51,24 @@ void add_grade(CLI::App& course, int& exit_code) {
   // CLI11 writes into these while parsing; the callback (which owns them) runs after.
   struct Args {
     BatchOptions batch;
-    std::string submissions, gradebook, grader;
+    std::string submissions, gradebook, grader, roster;
   };
   auto args = std::make_shared<Args>();
   BatchOptions* o = &args->batch;
   auto* cmd = course.add_subcommand("grade", "Grade every submission in a folder into a CSV gradebook");
   cmd->footer(
       "Each subfolder, .zip or .tar.gz of SUBMISSIONS is one student (the id is its name before the\n"
-      "extension). Beside the gradebook it writes NAME-feedback/ID.txt (what each student would read),\n"
-      "NAME-summary.txt, NAME-histogram.png and NAME-state/ (so that a killed batch resumes).");
-  cmd->add_option("SUBMISSIONS", args->submissions, "Folder with one subfolder, .zip or .tar.gz per student")->required();
+      "extension); or SUBMISSIONS is what Canvas, Moodle or Blackboard downloads (the .zip or its folder),\n"
+      "grouped by student from the names it gives. Beside the gradebook it writes NAME-feedback/ID.txt\n"
+      "(what each student would read), NAME-summary.txt, NAME-histogram.png and NAME-state/ (so that a\n"
+      "killed batch resumes).");
+  cmd->add_option("SUBMISSIONS", args->submissions,
+                  "Folder with one subfolder, .zip or .tar.gz per student, or an LMS download (.zip or folder)")
+      ->required();
   cmd->add_option("-o,--output", args->gradebook, "The CSV gradebook to write")->required();
+  cmd->add_option("--roster", args->roster,
+                  "CSV of the class (an id column, names, emails): joined into the gradebook; who handed in "
+                  "nothing gets a row");
   cmd->add_option("-j,--jobs", o->jobs, "Submissions graded at once (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--timeout", o->check_timeout, "Seconds per check, given to `gmmlab grade`")
@@ -84,6 +91,7 @@ void add_grade(CLI::App& course, int& exit_code) {
   cmd->callback([args, o, &exit_code] {
     o->submissions = args->submissions;
     o->gradebook = args->gradebook;
+    o->roster = args->roster;
     o->grader = args->grader.empty() ? this_program() : fs::path(args->grader);
     const BatchResult r = grade_batch(*o);
     fmt::print("{}", r.summary);

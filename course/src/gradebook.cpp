@@ -66,12 +66,20 @@ std::vector<double> totals_of(const std::vector<GradeRecord>& records, double& m
 
 std::string gradebook_csv(const std::vector<GradeRecord>& records) {
   const auto cols = columns(records);
+  // Columns only for what there is: a gradebook of folders named by id, with no roster, keeps
+  // the shape it always had.
+  const bool names = std::any_of(records.begin(), records.end(), [](const GradeRecord& r) { return !r.name.empty(); });
+  const bool emails = std::any_of(records.begin(), records.end(), [](const GradeRecord& r) { return !r.email.empty(); });
   std::ostringstream s;
   s << "id";
+  if (names) s << ",name";
+  if (emails) s << ",email";
   for (const auto& [name, max] : cols) s << ',' << cell(fmt::format("{} (/{})", name, number(max)));
   s << ",total,max,status,note\r\n";
   for (const GradeRecord& r : records) {
     s << cell(r.id);
+    if (names) s << ',' << cell(r.name);
+    if (emails) s << ',' << cell(r.email);
     for (const auto& [name, max] : cols) {
       auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const CheckResult& c) { return c.name == name; });
       s << ',' << (it == r.checks.end() ? (has_points(r) ? "" : "0") : number(it->score));
@@ -96,11 +104,16 @@ std::string recognised_mistake(const std::string& output) {
   return what;
 }
 
-std::string summarize(const std::vector<GradeRecord>& records, const std::vector<std::string>& skipped,
-                      const BatchOutputs& outputs) {
+std::string summarize(const std::vector<GradeRecord>& all_records, const std::vector<std::string>& skipped,
+                      const BatchOutputs& outputs, const ClassFindings& findings) {
   std::ostringstream s;
+  // Who handed in nothing is no submission: listed on its own, counted in no statistic.
+  std::vector<GradeRecord> records, absent;
+  for (const GradeRecord& r : all_records) (r.status == status::no_submission ? absent : records).push_back(r);
   std::map<std::string, int> by_status;
   for (const GradeRecord& r : records) ++by_status[r.status];
+  if (!findings.layout.empty()) s << findings.layout << "\n";
+  if (!findings.roster.empty()) s << findings.roster << "\n";
   s << fmt::format("{} submissions:", records.size());
   const char* order[] = {status::graded, status::did_not_compile, status::incomplete,
                          status::timed_out, status::refused, status::not_graded};
@@ -154,6 +167,14 @@ std::string summarize(const std::vector<GradeRecord>& records, const std::vector
       if (note.rfind(r.status + ": ", 0) == 0) note.erase(0, r.status.size() + 2);
       s << fmt::format("  {}: {}{}\n", r.id, r.status, note.empty() ? "" : " (" + note + ")");
     }
+  if (!absent.empty()) {
+    s << fmt::format("\nOn the roster with no submission ({}):\n", absent.size());
+    for (const GradeRecord& r : absent) s << "  " << r.id << (r.name.empty() ? "" : " " + r.name) << "\n";
+  }
+  if (!findings.not_on_roster.empty()) {
+    s << fmt::format("\nSubmissions whose id is not on the roster ({}):\n", findings.not_on_roster.size());
+    for (const std::string& who : findings.not_on_roster) s << "  " << who << "\n";
+  }
   if (!skipped.empty()) {
     s << "\nSkipped in the submissions folder:\n";
     for (const std::string& k : skipped) s << "  " << k << "\n";

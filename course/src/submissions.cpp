@@ -26,12 +26,23 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Files an OS or an LMS adds that nobody handed in.
+}  // namespace
+
 bool clutter(const std::string& name) {
   return name.empty() || name.front() == '.' || name == "__MACOSX" || name == "Thumbs.db" || name == "desktop.ini";
 }
 
-}  // namespace
+std::string archive_stem(const std::string& name) {
+  const std::string low = lower(name);
+  for (const std::string ending : {".zip", ".tgz", ".tar.gz"})
+    if (low.size() > ending.size() && ends_with(low, ending)) return name.substr(0, name.size() - ending.size());
+  return "";
+}
+
+std::string skipped_link(const std::string& name) {
+  // Followed, a link could hand the grader any folder on the machine.
+  return fmt::format("{} (a symbolic link: copy the real folder or archive in its place)", name);
+}
 
 std::vector<Submission> list_submissions(const fs::path& folder, std::vector<std::string>& skipped) {
   std::error_code ec;
@@ -46,16 +57,12 @@ std::vector<Submission> list_submissions(const fs::path& folder, std::vector<std
   for (const fs::directory_entry& e : fs::directory_iterator(folder)) {
     const std::string name = e.path().filename().string();
     if (clutter(name)) continue;
-    const std::string low = lower(name);
     if (e.is_symlink()) {
-      // Followed, a link could hand the grader any folder on the machine.
-      skipped.push_back(fmt::format("{} (a symbolic link: copy the real folder or archive in its place)", name));
+      skipped.push_back(skipped_link(name));
     } else if (e.is_directory()) {
-      found.push_back({name, e.path(), false});
-    } else if (e.is_regular_file() && (ends_with(low, ".zip") || ends_with(low, ".tgz"))) {
-      found.push_back({name.substr(0, name.size() - 4), e.path(), true});
-    } else if (e.is_regular_file() && ends_with(low, ".tar.gz")) {
-      found.push_back({name.substr(0, name.size() - 7), e.path(), true});
+      found.emplace_back(name, e.path(), false);
+    } else if (e.is_regular_file() && !archive_stem(name).empty()) {
+      found.emplace_back(archive_stem(name), e.path(), true);
     } else {
       skipped.push_back(fmt::format("{} (not a folder, .zip or .tar.gz)", name));
     }
@@ -89,6 +96,16 @@ std::uint64_t hash_file(std::uint64_t h, const fs::path& file) {
 
 std::uint64_t content_hash(const Submission& s) {
   std::uint64_t h = 14695981039346656037ull;
+  // The note says which of a student's attempts is graded: another choice is another grade.
+  // (Empty for the own layout, whose fingerprints stay what they were.)
+  if (!s.note.empty()) h = hash_bytes(h, s.note.data(), s.note.size() + 1);
+  if (s.loose) {
+    for (const HandedInFile& f : s.files) {
+      h = hash_bytes(h, f.name.data(), f.name.size() + 1);
+      h = hash_file(h, f.path);
+    }
+    return h;
+  }
   if (s.archive) return hash_file(h, s.path);
   std::vector<fs::path> files;
   for (auto it = fs::recursive_directory_iterator(s.path); it != fs::recursive_directory_iterator(); ++it)
@@ -105,6 +122,26 @@ std::uint64_t content_hash(const Submission& s) {
     }
   }
   return h;
+}
+
+fs::path handed_in_folder(const Submission& s, const fs::path& work) {
+  if (s.archive) {
+    unpack_submission(s.path, work / "unpacked");
+    return work / "unpacked";
+  }
+  if (!s.loose) return s.path;
+  const fs::path folder = work / "handed-in";
+  fs::create_directories(folder);
+  for (const HandedInFile& f : s.files) {
+    if (f.name.empty() || f.name == "." || f.name == "..")
+      throw ArchiveRefused(fmt::format("it holds a file named '{}'", f.name));
+    // Two files the student gave one name (an LMS keeps both, with its own prefixes): the
+    // student decides, as for a folder with two candidates.
+    if (fs::exists(folder / f.name))
+      throw IncompleteSubmission(fmt::format("it holds two files named {}: hand in one", f.name));
+    fs::copy_file(f.path, folder / f.name);
+  }
+  return folder;
 }
 
 namespace {

@@ -51,14 +51,6 @@ void make_class(const fs::path& c) {
   put(c / "roster.xlsx", "not a submission");
 }
 
-gmmlab::testing::CommandResult course_grade(const fs::path& submissions, const fs::path& gradebook,
-                                            std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv{GMMLAB_CLI, "course", "grade", submissions.string(), "-o", gradebook.string(),
-                                "--grader", GMMLAB_CONTRACT_GRADER, "-j", "2"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  return run_command(argv);
-}
-
 }  // namespace
 
 TEST(CourseGrade, GradesAClassIntoGradebookFeedbackAndSummary) {

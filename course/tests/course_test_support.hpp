@@ -69,3 +69,20 @@ inline std::vector<Entry> three_files(const std::string& prefix, const std::stri
                                       const std::string& m) {
   return {file(prefix + "zscore.cpp", z), file(prefix + "e_step.cpp", e), file(prefix + "m_step.cpp", m)};
 }
+
+// `gmmlab course grade` with the stand-in grader (contract_grader.py), two at once.
+inline gmmlab::testing::CommandResult course_grade(const std::filesystem::path& submissions,
+                                                   const std::filesystem::path& gradebook,
+                                                   std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv{GMMLAB_CLI, "course", "grade", submissions.string(), "-o", gradebook.string(),
+                                "--grader", GMMLAB_CONTRACT_GRADER, "-j", "2"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return gmmlab::testing::run_command(argv);
+}
+
+// A list as one string, "a|b|", so that a failed comparison shows all of it.
+inline std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + "|";
+  return s;
+}

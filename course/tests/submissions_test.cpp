@@ -18,11 +18,6 @@ void three(const fs::path& dir, const std::string& z = "zscore.cpp", const std::
   put(dir / e, "// e");
   put(dir / m, "// m");
 }
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "|";
-  return s;
-}
 }  // namespace
 
 TEST(ListSubmissions, FoldersZipsAndTarballsByIdSkippingClutter) {

@@ -17,6 +17,7 @@ inline constexpr const char* incomplete = "incomplete files";
 inline constexpr const char* timed_out = "timed out";
 inline constexpr const char* refused = "refused";
 inline constexpr const char* not_graded = "could not grade";
+inline constexpr const char* no_submission = "no submission";  // on the roster, nothing handed in
 }  // namespace status
 
 // One check of one submission, as the grader's results.json gives it.
@@ -27,6 +28,7 @@ struct CheckResult {
 
 struct GradeRecord {
   std::string id;
+  std::string name, email;  // from the roster, else the name the LMS gives (never stored: joined afresh)
   std::string source;    // the folder or archive's name in the submissions folder
   std::string status;    // one of status::*
   std::string note;      // one line: why not graded, renamed files, ignored files
@@ -40,6 +42,7 @@ struct BatchOptions {
   std::filesystem::path submissions;
   std::filesystem::path gradebook;   // the CSV; the other outputs sit beside it (see outputs_for)
   std::filesystem::path grader;      // the gmmlab program whose `grade` command grades one submission
+  std::filesystem::path roster;      // a CSV of the class (see roster.hpp), or empty: no roster
   unsigned jobs = 0;                 // 0: one per core
   double check_timeout = 10;         // --timeout given to the grader (per check)
   std::size_t memory_mb = 2048;      // --memory given to the grader (per check)
@@ -59,6 +62,7 @@ BatchOutputs outputs_for(const std::filesystem::path& gradebook);
 struct BatchResult {
   std::vector<GradeRecord> records;  // sorted by id
   std::vector<std::string> skipped;  // entries of the submissions folder that are not submissions
+  std::string layout;                // how an LMS download was grouped, one line ("" for one folder per student)
   int graded_now = 0, reused = 0;
   std::string summary;               // the summary's text, as written
 };

@@ -10,12 +10,37 @@
 
 namespace gmmlab::course {
 
-// One student's hand-in: a subfolder, a .zip or a .tar.gz of the submissions folder.
-struct Submission {
-  std::string id;               // the name before the extension
-  std::filesystem::path path;   // the folder or the archive
-  bool archive = false;
+// A file of a flat LMS download that one student handed in.
+struct HandedInFile {
+  std::filesystem::path path;   // where it is
+  std::string name;             // the name the student gave it: "e_step-1.cpp" of "doejane_12_345_e_step-1.cpp"
 };
+
+// One student's hand-in: a subfolder, a .zip or a .tar.gz of the submissions folder, or the
+// files an LMS put loose in its download under the student's name.
+struct Submission {
+  Submission() = default;
+  // A folder or an archive of the submissions folder, shown by its own path.
+  Submission(std::string id_, std::filesystem::path path_, bool archive_)
+      : id(std::move(id_)), path(path_), archive(archive_), shown(std::move(path_)) {}
+
+  std::string id;               // the name before the extension; an LMS's id for the student
+  std::filesystem::path path;   // the folder or the archive (for loose files: the download they came in)
+  bool archive = false;
+  bool loose = false;           // the hand-in is `files` (possibly none: a Blackboard attempt with only text)
+  std::vector<HandedInFile> files;
+  std::filesystem::path shown;  // how reports name it: the path as the instructor gave it ("canvas.zip/123")
+  std::string name;             // the student's name as the LMS gives it, or ""
+  std::string note;             // what grouping the download decided for this student, or ""
+};
+
+// Files an OS or an LMS adds that nobody handed in (.DS_Store, __MACOSX, Thumbs.db).
+bool clutter(const std::string& name);
+// The name without its archive ending (.zip, .tar.gz, .tgz, in any case), or "" when `name`
+// is not named as an archive a submission may come in.
+std::string archive_stem(const std::string& name);
+// The summary's sentence for a symbolic link in the submissions folder (never followed).
+std::string skipped_link(const std::string& name);
 
 // The submissions in `folder`, sorted by id. Hidden entries and LMS clutter (.DS_Store,
 // __MACOSX) are passed over silently; any other file that is not a folder, .zip, .tar.gz or
@@ -23,8 +48,9 @@ struct Submission {
 // no submission at all.
 std::vector<Submission> list_submissions(const std::filesystem::path& folder, std::vector<std::string>& skipped);
 
-// A fingerprint of a submission's bytes (an archive's bytes, or a folder's file names and
-// contents in name order). Not cryptographic: it only tells "changed since last time".
+// A fingerprint of a submission's bytes (an archive's bytes, or a folder's or loose files'
+// names and contents in name order, with the grouping's note). Not cryptographic: it only
+// tells "changed since last time".
 std::uint64_t content_hash(const Submission& s);
 std::uint64_t hash_bytes(std::uint64_t seed, const void* data, std::size_t size);
 std::uint64_t hash_file(std::uint64_t seed, const std::filesystem::path& file);
@@ -34,6 +60,11 @@ class IncompleteSubmission : public Error {
  public:
   using Error::Error;
 };
+
+// The folder that holds a submission's files as the student handed them in: a folder as it
+// is; an archive unpacked (unpack_submission) into `work`/unpacked; loose files copied under
+// the names the student gave them into `work`/handed-in. `work` must exist.
+std::filesystem::path handed_in_folder(const Submission& s, const std::filesystem::path& work);
 
 // Copies a student's files from `unpacked` (a submission's folder, or its unpacked archive)
 // into the fresh folder `staged` under the names the grader expects: zscore.cpp, e_step.cpp,
