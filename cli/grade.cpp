@@ -67,9 +67,10 @@ class TerminalAndReports final : public grader::GradeObserver {
 
   void building(const grader::ReportHeader& h) override {
     fmt::print("Grading {}\n{}\n", h.submission, h.isolation);
-    // The terminal only: the file is the instructor's, its folder none of a student's business.
+    // Not its path: this is the feedback `course grade` hands a student, and the instructor's
+    // folders are none of theirs. Not in the reports either: their totals say it.
     if (!o_.rubric.empty())
-      fmt::print("Rubric: {} ({} checks, {} points in all{})\n", o_.rubric, rubric_.checks.size(),
+      fmt::print("Rubric: your instructor's ({} checks, {} points in all{})\n", rubric_.checks.size(),
                  grader::format_points(rubric_.total()), rubric_.total() == 100 ? "" : "; the built-in rubric has 100");
     std::fflush(stdout);
   }
@@ -145,7 +146,49 @@ int run_grade(const GradeOptions& o) {
   return 0;
 }
 
+// What an instructor's rubric changes from the built-in one, one clause per change.
+std::vector<std::string> rubric_changes(const grader::Rubric& given) {
+  const grader::Rubric& built = grader::built_in_rubric();
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < given.checks.size(); ++i) {
+    const grader::RubricCheck& now = given.checks[i];
+    const grader::RubricCheck& was = *built.find(now.id);
+    std::vector<std::string> what;
+    if (now.points != was.points)
+      what.push_back(fmt::format("points {} -> {}", grader::format_points(was.points), grader::format_points(now.points)));
+    if (now.hidden != was.hidden) what.push_back(now.hidden ? "public -> hidden" : "hidden -> public");
+    if (now.partial != was.partial) what.push_back(now.partial ? "partial credit on" : "partial credit off");
+    if (now.tolerance != was.tolerance) what.push_back(fmt::format("tolerance {:g} -> {:g}", was.tolerance, now.tolerance));
+    if (now.title != was.title) what.push_back("title");
+    if (now.why != was.why) what.push_back("why");
+    if (&was - built.checks.data() != static_cast<std::ptrdiff_t>(i)) what.push_back("moved");
+    if (!what.empty()) out.push_back(fmt::format("{}: {}", now.id, fmt::join(what, ", ")));
+  }
+  return out;
+}
+
 }  // namespace
+
+// gmmlab rubric FILE: an edited rubric checked as `grade --rubric` checks it, and what it changes.
+void add_rubric_command(CLI::App& app, int& exit_code) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* c = app.add_subcommand(
+      "rubric", "Check an edited copy of grader/rubric.toml as `grade --rubric` would and say what it changes "
+                "(exit 0 usable, 1 not)");
+  c->add_option("FILE", *file, "The edited rubric.toml")->required();
+  c->callback([file, &exit_code] {
+    const grader::Rubric r = grader::instructor_rubric(*file);
+    double hidden = 0;
+    for (const auto& check : r.checks) hidden += check.hidden ? check.points : 0;
+    fmt::print("Rubric {}: {} checks, {} points in all{}: {} public, {} hidden.\n", *file, r.checks.size(),
+               grader::format_points(r.total()), r.total() == 100 ? "" : " (the built-in rubric has 100)",
+               grader::format_points(r.total() - hidden), grader::format_points(hidden));
+    const auto changes = rubric_changes(r);
+    if (changes.empty()) fmt::print("It is the built-in rubric, unchanged.\n");
+    for (const auto& line : changes) fmt::print("  {}\n", line);
+    exit_code = 0;
+  });
+}
 
 void add_grade_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<GradeOptions>();

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   gmmlab::cli::add_figures_command(app, exit_code);
   gmmlab::cli::add_trace_command(app, exit_code);
   gmmlab::cli::add_grade_command(app, exit_code);
+  gmmlab::cli::add_rubric_command(app, exit_code);
   gmmlab::course::add_course_command(app, exit_code);
   gmmlab::cli::refuse_empty_output_names(app);
   return gmmlab::cli::run(app, argc, argv, exit_code);

@@ -25,6 +25,7 @@
 #include "gmmlab/course/roster.hpp"
 #include "gmmlab/course/submissions.hpp"
 #include "gmmlab/errors.hpp"
+#include "gmmlab/input_file.hpp"
 #include "gmmlab/output_path.hpp"
 #include "gmmlab/temp_folder.hpp"
 #include "grader_process.hpp"
@@ -160,7 +161,36 @@ GraderProcess start_grader(const BatchOptions& o, const fs::path& work, bool hid
                                 "--timeout", fmt::format("{}", o.check_timeout),
                                 "--memory", fmt::format("{}", o.memory_mb)};
   if (hidden) args.push_back("--hidden");
+  if (!o.rubric.empty()) args.insert(args.end(), {"--rubric", fs::absolute(o.rubric).string()});
   return GraderProcess(args, work, work / "stdout.txt", work / "stderr.txt");
+}
+
+// An instructor's rubric, checked by the grader that will use it (`gmmlab rubric FILE`) before
+// anything is graded: a rubric it refuses would fail every submission. Returns what the grader
+// says of it (its totals and changes) for the summary; throws its one sentence otherwise.
+std::string check_rubric(const BatchOptions& o) {
+  const TempFolder work("rubric");
+  const fs::path out = work.path() / "stdout.txt", err = work.path() / "stderr.txt";
+  GraderProcess grader({o.grader.string(), "rubric", fs::absolute(o.rubric).string()}, work.path(), out, err);
+  const auto started = Clock::now();
+  int ws = 0;
+  while (!grader.ended(ws)) {
+    if (std::chrono::duration<double>(Clock::now() - started).count() > 60) {
+      grader.stop();
+      throw Error(fmt::format("the grader {} did not check the rubric {} within 60 s", o.grader.string(),
+                              o.rubric.string()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto text = [](const fs::path& f) { return read_regular_file(f, "the grader's output", std::uint64_t(1) << 20); };
+  if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+    std::string why = text(err);
+    if (why.rfind("gmmlab: ", 0) == 0) why.erase(0, 8);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    throw Error(why.empty() ? fmt::format("the grader {} refused the rubric {}", o.grader.string(), o.rubric.string())
+                            : why);
+  }
+  return text(out);
 }
 
 // The grader names the folder it graded (a temporary copy); the instructor and the student
@@ -260,6 +290,8 @@ struct Progress {
 
 std::uint64_t options_key(const BatchOptions& o) {
   std::uint64_t h = hash_file(14695981039346656037ull, o.grader);
+  // A changed rubric regrades everyone; the same rubric again reuses every grade.
+  if (!o.rubric.empty()) h = hash_file(hash_bytes(h, "rubric", 6), o.rubric);
   // Not the submission timeout: it changes nothing about a grade that finished within it.
   const std::string opts = fmt::format("{}|{}", o.check_timeout, o.memory_mb);
   return hash_bytes(h, opts.data(), opts.size());
@@ -356,6 +388,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   }
   if (!fs::is_regular_file(o.grader))
     throw Error(fmt::format("the grader {} does not exist; build gmmlab or give --grader", o.grader.string()));
+  const std::string rubric_line = o.rubric.empty() ? std::string() : check_rubric(o);
   std::error_code ec;
   const fs::path out_dir = out.gradebook.parent_path().empty() ? fs::path(".") : out.gradebook.parent_path();
   if (!fs::is_directory(out_dir, ec))
@@ -366,6 +399,7 @@ BatchResult grade_batch(const BatchOptions& o) {
   std::vector<fs::path> inputs{o.submissions};
   for (const Submission& s : subs) inputs.push_back(s.path);
   if (!o.roster.empty()) inputs.push_back(o.roster);
+  if (!o.rubric.empty()) inputs.push_back(o.rubric);
   check_outputs({{out.gradebook, "-o"}, {out.summary, "the summary"}, {out.histogram, "the histogram"}}, inputs);
   if (fs::exists(out.gradebook) && !o.force && !o.update)
     throw Error(fmt::format("{} exists already; pass --update to grade only new or changed submissions into it, "
@@ -507,7 +541,7 @@ BatchResult grade_batch(const BatchOptions& o) {
 
   // Names are joined afresh each run (a saved record has none): the LMS's, then the roster's.
   for (std::size_t i = 0; i < subs.size(); ++i) result.records[i].name = subs[i].name;
-  ClassFindings findings{result.layout, "", {}};
+  ClassFindings findings{result.layout, "", rubric_line, {}};
   if (roster) {
     RosterJoin join = join_roster(*roster, result.records);
     findings.roster = join.line;

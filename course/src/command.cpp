@@ -51,7 +51,7 @@ void add_grade(CLI::App& course, int& exit_code) {
   // CLI11 writes into these while parsing; the callback (which owns them) runs after.
   struct Args {
     BatchOptions batch;
-    std::string submissions, gradebook, grader, roster;
+    std::string submissions, gradebook, grader, roster, rubric;
   };
   auto args = std::make_shared<Args>();
   BatchOptions* o = &args->batch;
@@ -69,6 +69,9 @@ void add_grade(CLI::App& course, int& exit_code) {
   cmd->add_option("--roster", args->roster,
                   "CSV of the class (an id column, names, emails): joined into the gradebook; who handed in "
                   "nothing gets a row");
+  cmd->add_option("--rubric", args->rubric,
+                  "An edited copy of grader/rubric.toml (points, visibility, ...) given to every grader; checked "
+                  "first, and named in the summary");
   cmd->add_option("-j,--jobs", o->jobs, "Submissions graded at once (default: one per core)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--timeout", o->check_timeout, "Seconds per check, given to `gmmlab grade`")
@@ -92,6 +95,7 @@ void add_grade(CLI::App& course, int& exit_code) {
     o->submissions = args->submissions;
     o->gradebook = args->gradebook;
     o->roster = args->roster;
+    o->rubric = args->rubric;
     o->grader = args->grader.empty() ? this_program() : fs::path(args->grader);
     const BatchResult r = grade_batch(*o);
     fmt::print("{}", r.summary);

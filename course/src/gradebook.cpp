@@ -114,6 +114,7 @@ std::string summarize(const std::vector<GradeRecord>& all_records, const std::ve
   for (const GradeRecord& r : records) ++by_status[r.status];
   if (!findings.layout.empty()) s << findings.layout << "\n";
   if (!findings.roster.empty()) s << findings.roster << "\n";
+  if (!findings.rubric.empty()) s << findings.rubric;
   s << fmt::format("{} submissions:", records.size());
   const char* order[] = {status::graded, status::did_not_compile, status::incomplete,
                          status::timed_out, status::refused, status::not_graded};

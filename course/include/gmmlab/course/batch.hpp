@@ -43,6 +43,7 @@ struct BatchOptions {
   std::filesystem::path gradebook;   // the CSV; the other outputs sit beside it (see outputs_for)
   std::filesystem::path grader;      // the gmmlab program whose `grade` command grades one submission
   std::filesystem::path roster;      // a CSV of the class (see roster.hpp), or empty: no roster
+  std::filesystem::path rubric;      // an edited rubric.toml given to every grader, or empty: its own
   unsigned jobs = 0;                 // 0: one per core
   double check_timeout = 10;         // --timeout given to the grader (per check)
   std::size_t memory_mb = 2048;      // --memory given to the grader (per check)

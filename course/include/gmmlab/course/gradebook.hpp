@@ -18,6 +18,7 @@ std::string gradebook_csv(const std::vector<GradeRecord>& records);
 struct ClassFindings {
   std::string layout;                      // how an LMS download was grouped, or ""
   std::string roster;                      // what the roster joined, or "" without one
+  std::string rubric;                      // the instructor's rubric and what it changes, or ""
   std::vector<std::string> not_on_roster;  // submissions whose id it lacks
 };
 
