@@ -155,6 +155,20 @@ std::string notes_header(const GradeRecord& r) {
   return r.note.empty() ? std::string() : fmt::format("Note: {}.\n\n", r.note);
 }
 
+// Waits for `grader` to end by itself within `seconds` (its wait status in `wait_status`);
+// past them it is stopped, everything it started with it, and the answer is false.
+bool ended_within(GraderProcess& grader, double seconds, int& wait_status) {
+  const auto started = Clock::now();
+  while (!grader.ended(wait_status)) {
+    if (std::chrono::duration<double>(Clock::now() - started).count() > seconds) {
+      grader.stop();
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
 GraderProcess start_grader(const BatchOptions& o, const fs::path& work, bool hidden = true) {
   std::vector<std::string> args{o.grader.string(), "grade", (work / "submission").string(),
                                 "--json", (work / "results.json").string(),
@@ -172,16 +186,10 @@ std::string check_rubric(const BatchOptions& o) {
   const TempFolder work("rubric");
   const fs::path out = work.path() / "stdout.txt", err = work.path() / "stderr.txt";
   GraderProcess grader({o.grader.string(), "rubric", fs::absolute(o.rubric).string()}, work.path(), out, err);
-  const auto started = Clock::now();
   int ws = 0;
-  while (!grader.ended(ws)) {
-    if (std::chrono::duration<double>(Clock::now() - started).count() > 60) {
-      grader.stop();
-      throw Error(fmt::format("the grader {} did not check the rubric {} within 60 s", o.grader.string(),
-                              o.rubric.string()));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (!ended_within(grader, 60, ws))
+    throw Error(fmt::format("the grader {} did not check the rubric {} within 60 s", o.grader.string(),
+                            o.rubric.string()));
   auto text = [](const fs::path& f) { return read_regular_file(f, "the grader's output", std::uint64_t(1) << 20); };
   if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
     std::string why = text(err);
@@ -333,17 +341,8 @@ GradeRecord grade_submission(const fs::path& submission, const fs::path& work, c
   }
   r.note = fmt::format("{}", fmt::join(notes, "; "));
   GraderProcess grader = start_grader(o, fs::absolute(work), hidden);
-  const auto started = Clock::now();
   int ws = 0;
-  bool timed_out = false;
-  while (!grader.ended(ws)) {
-    if (std::chrono::duration<double>(Clock::now() - started).count() > o.submission_timeout) {
-      grader.stop();
-      timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const bool timed_out = !ended_within(grader, o.submission_timeout, ws);
   finish(r, fs::absolute(work), ws, timed_out, o, submission.string());
   return r;
 }

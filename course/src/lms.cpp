@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -40,7 +41,7 @@ const std::regex& blackboard_file() {
 }
 
 enum class Lms { canvas, moodle, blackboard };
-constexpr Lms all_lms[] = {Lms::canvas, Lms::moodle, Lms::blackboard};
+inline constexpr std::array kLmses{Lms::canvas, Lms::moodle, Lms::blackboard};
 
 const char* lms_name(Lms l) {
   switch (l) {
@@ -252,7 +253,7 @@ DownloadGrouping group_download(const std::vector<DownloadEntry>& all) {
   // The LMS most entries are named by; a stray file named by chance as another's stays stray.
   std::size_t best_count = 0;
   Lms best = Lms::canvas;
-  for (Lms l : all_lms) {
+  for (Lms l : kLmses) {
     const auto n = static_cast<std::size_t>(
         std::count_if(entries.begin(), entries.end(), [&](const DownloadEntry& e) { return fits(l, e); }));
     if (n > best_count) best_count = n, best = l;

@@ -70,14 +70,6 @@ std::optional<Exercise> exercise_of(Section s) {
   return std::nullopt;
 }
 
-Section section_of(Exercise e) {
-  switch (e) {
-    case Exercise::zscore: return Section::zscore;
-    case Exercise::e_step: return Section::estep;
-    case Exercise::m_step: return Section::mstep;
-  }
-  return Section::em;
-}
 
 Rubric parse_rubric(const std::string& text, const std::string& source) {
   Rubric rubric;

@@ -30,7 +30,6 @@ const char* section_name(Section s);
 std::optional<Section> section_named(std::string_view name);  // none for any other word
 // The exercise (the student file) a section grades; none for em, which runs all three.
 std::optional<Exercise> exercise_of(Section s);
-Section section_of(Exercise e);
 
 struct RubricCheck {
   std::string id;        // "ZScore.MeanZeroPopulationStdOne": the GoogleTest test's full name
